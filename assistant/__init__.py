@@ -1,0 +1,1 @@
+"""Wegwijzer: the product around Rasa (facts, answers, privacy, command line, web page)."""

@@ -1,0 +1,97 @@
+"""Wegwijzer's command line: `./wegwijzer start` and `./wegwijzer test` (see README.md).
+
+    start     prepare, train if needed, run the assistant with its demo page
+    test      prepare, validate the data, run unit tests, train if needed, run the
+              test stories and the end-to-end tests
+    prepare   build the spaCy pipeline and the municipal directory
+    train     train the model if the data changed
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+from typing import Callable, Dict, List
+
+from assistant.model import ensure_model
+from assistant.servers import (
+    PROJECT_ROOT, VENV_BIN, Ports, quiet_environment, serve_web, start_processes, wait_until_ready,
+)
+from assistant.spacy_model import build_pipeline
+from municipalities import default_database_url
+from municipalities.importer import import_register, read_register
+
+
+def prepare() -> None:
+    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    build_pipeline()
+    count = import_register(default_database_url(), read_register())
+    print(f"Municipal directory ready: {count} municipalities.")
+
+
+def start() -> None:
+    prepare()
+    model = ensure_model()
+    ports = Ports()
+    print("Starting the action server and the Rasa server (about a minute)...")
+    running = start_processes(model, ports)
+    try:
+        wait_until_ready(running, ports)
+        running.web_server = serve_web(ports.web)
+        print(
+            f"\nWegwijzer is ready.\n"
+            f"  Demo page:     http://localhost:{ports.web}/\n"
+            f"  REST channel:  http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
+            f"  Socket.io:     http://localhost:{ports.rasa}/socket.io\n"
+            f"Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while all(process.poll() is None for process in running.processes):
+            time.sleep(1)
+        print("A server stopped unexpectedly; stopping the others.", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("\nStopping Wegwijzer...")
+    finally:
+        running.stop()
+
+
+def _run(step: str, command: List[str]) -> None:
+    print(f"\n=== {step} ===", flush=True)
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=quiet_environment())
+    if result.returncode != 0:
+        print(f"\nFAILED: {step}", file=sys.stderr)
+        sys.exit(result.returncode)
+
+
+def test() -> None:
+    prepare()
+    rasa, python = str(VENV_BIN / "rasa"), str(VENV_BIN / "python")
+    _run("Rasa data validation", [rasa, "data", "validate", "--fail-on-warnings"])
+    _run("Unit tests (directory, facts, answers, privacy, actions)", [python, "-m", "pytest", "tests", "--ignore=tests/e2e", "-q"])
+    model = ensure_model()
+    _run(
+        "Test stories",
+        [rasa, "test", "core", "--model", str(model), "--stories", "tests/stories",
+         "--fail-on-prediction-errors", "--out", "var/results"],
+    )
+    _run("End-to-end tests (real servers)", [python, "-m", "pytest", "tests/e2e", "-q"])
+    print("\nAll tests passed.")
+
+
+COMMANDS: Dict[str, Callable[[], None]] = {
+    "start": start,
+    "test": test,
+    "prepare": prepare,
+    "train": lambda: (prepare(), ensure_model()),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=COMMANDS)
+    COMMANDS[parser.parse_args().command]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The facts data file (content/facts.yml): each fact once, with its source and check date."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+FACTS_FILE = Path(__file__).parent / "content" / "facts.yml"
+
+
+@dataclass(frozen=True)
+class Source:
+    organisation: str
+    url: str
+    checked: date
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """Maximum Wmo eigen bijdrage (abonnementstarief) per household in one year."""
+
+    year: int
+    amount: str  # Dutch notation: "21,80"
+    period: str  # "maand" or "4 weken"
+    source: Source
+
+
+class Facts:
+    def __init__(self, sources: Dict[str, Source], facts: Dict[str, Fact], tariffs: Dict[int, Tariff]) -> None:
+        self.sources = sources
+        self.facts = facts
+        self.tariffs = tariffs
+
+    @classmethod
+    def from_file(cls, path: Path = FACTS_FILE) -> "Facts":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sources = {key: Source(**value) for key, value in data["sources"].items()}
+        facts = {
+            key: Fact(text=str(value["text"]), source=sources[value["source"]])
+            for key, value in data["facts"].items()
+        }
+        tariffs = {
+            int(year): Tariff(int(year), value["amount"], value["period"], sources[value["source"]])
+            for year, value in data["abonnementstarief"].items()
+        }
+        return cls(sources, facts, tariffs)
+
+    def known_years(self) -> List[int]:
+        return sorted(self.tariffs)
+
+    def tariff(self, year: int) -> Optional[Tariff]:
+        return self.tariffs.get(year)
+
+    def current_tariff(self, today: Optional[date] = None) -> Tariff:
+        """This year's tariff, or the latest known one before it."""
+        this_year = (today or date.today()).year
+        known = [year for year in self.known_years() if year <= this_year] or self.known_years()
+        return self.tariffs[known[-1]]
+
+
+@lru_cache(maxsize=1)
+def load_facts() -> Facts:
+    return Facts.from_file()

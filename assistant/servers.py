@@ -1,0 +1,108 @@
+"""Start and stop Wegwijzer's processes: action server, Rasa server and demo page."""
+
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Dict, List, Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+WEB_DIR = Path(__file__).parent / "web"
+STARTUP_TIMEOUT = 300  # seconds; loading TensorFlow and the model takes most of it
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = int(os.environ.get("WEGWIJZER_RASA_PORT", 5005))
+    actions: int = int(os.environ.get("WEGWIJZER_ACTIONS_PORT", 5055))
+    web: int = int(os.environ.get("WEGWIJZER_WEB_PORT", 8080))
+
+
+def quiet_environment(tracker_db: str = "var/tracker.db", actions_port: int = 5055) -> Dict[str, str]:
+    """Environment for Rasa processes: our settings, and less start-up noise."""
+    return {
+        **os.environ,
+        "WEGWIJZER_ACTION_URL": f"http://localhost:{actions_port}/webhook",
+        "WEGWIJZER_TRACKER_DB": tracker_db,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    }
+
+
+@dataclass
+class Running:
+    processes: List[subprocess.Popen] = field(default_factory=list)
+    web_server: Optional[http.server.ThreadingHTTPServer] = None
+
+    def stop(self) -> None:
+        """Ask every process to stop, wait a little, then force it."""
+        if self.web_server:
+            self.web_server.shutdown()
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db", log_dir: Optional[Path] = None) -> Running:
+    """Start the action server and the Rasa server (REST and socket.io channels)."""
+    env = quiet_environment(tracker_db, ports.actions)
+    commands = {
+        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ports.actions)],
+        "rasa": [
+            str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*",
+        ],
+    }
+    running = Running()
+    for name, command in commands.items():
+        output = open(log_dir / f"{name}.log", "w") if log_dir else None
+        running.processes.append(
+            subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
+        )
+    return running
+
+
+def serve_web(port: int) -> http.server.ThreadingHTTPServer:
+    """Serve the demo page from assistant/web in a background thread."""
+    handler = partial(QuietHandler, directory=str(WEB_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+def wait_until_ready(running: Running, ports: Ports, timeout: float = STARTUP_TIMEOUT) -> None:
+    """Wait until both servers answer; raise if one exits or time runs out."""
+    urls = [f"http://localhost:{ports.actions}/health", f"http://localhost:{ports.rasa}/"]
+    deadline = time.monotonic() + timeout
+    while urls:
+        for process in running.processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{' '.join(process.args[:3])} stopped with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(urls[0], timeout=2):
+                urls.pop(0)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from {urls[0]} after {timeout:.0f} s")
+            time.sleep(1)

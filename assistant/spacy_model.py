@@ -1,0 +1,26 @@
+"""Build the Dutch spaCy pipeline that config.yml's SpacyNLP loads.
+
+No trained Dutch spaCy model can be downloaded here, so this is a blank `nl` pipeline
+(spaCy's Dutch tokenizer) with a lookup lemmatizer from spacy-lookups-data, saved to
+var/spacy_nl (a few MB). Building it takes a second; it is rebuilt only when missing.
+"""
+
+from pathlib import Path
+
+import spacy
+
+PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy_nl"
+
+
+def build_pipeline(target: Path = PIPELINE_DIR) -> Path:
+    if (target / "config.cfg").exists():
+        return target
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.to_disk(target)
+    return target
+
+
+if __name__ == "__main__":
+    print(build_pipeline())
