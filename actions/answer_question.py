@@ -24,7 +24,7 @@ class ActionAnswerQuestion(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        topic = tracker.get_intent_of_latest_message()
+        topic = tracker.latest_message.get("intent", {}).get("name")
         if topic not in topics():
             dispatcher.utter_message(response="utter_fallback_topics")
             return []

@@ -25,8 +25,11 @@ class Answer:
 
     def render(self) -> str:
         """The text followed by a 'Bron:' line that names each source once."""
-        label = "Bron" if len(self.sources) == 1 else "Bronnen"
-        names = "; ".join(f"{source.organisation}, {source.url}" for source in self.sources)
+        urls_by_organisation: Dict[str, List[str]] = {}
+        for source in self.sources:
+            urls_by_organisation.setdefault(source.organisation, []).append(source.url)
+        label = "Bron" if len(urls_by_organisation) == 1 else "Bronnen"
+        names = "; ".join(f"{organisation}, {' en '.join(urls)}" for organisation, urls in urls_by_organisation.items())
         return f"{self.text}\n\n{label}: {names}" if self.sources else self.text
 
 

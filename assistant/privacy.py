@@ -12,7 +12,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(\s?\d){10}\b", re.IGNORECASE)
 # Eight or more digits, possibly with separators or a leading +: BSNs, phone numbers,
 # account and customer numbers. Postcodes, years and amounts have fewer digits.
-LONG_NUMBER = re.compile(r"\+?\d(?:[\s.\-/()]{0,2}\d){7,}")
+LONG_NUMBER = re.compile(r"[+(]?\d(?:[\s.\-/()]{0,2}\d){7,}")
 FIELDS_WITH_TEXT = {"text", "value"}
 
 
@@ -28,7 +28,7 @@ def _number_label(match: re.Match) -> str:
     digits = re.sub(r"\D", "", match.group())
     if passes_eleven_test(digits):
         return "[BSN]"
-    if match.group().startswith(("+", "0")):
+    if match.group().startswith(("+", "0", "(")):
         return "[telefoonnummer]"
     return "[nummer]"
 

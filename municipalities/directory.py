@@ -10,11 +10,12 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, selectinload
 
 from municipalities.models import MunicipalityRow
-from municipalities.names import normalise, word_spans
+from municipalities.names import is_common_word, normalise, word_spans
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_INPUT_LENGTH = 200  # longer texts are not a municipality name
-FUZZY_CUTOFF = 0.85
+FUZZY_CUTOFF = 0.88
+FUZZY_MIN_LENGTH = 5  # shorter words inside a sentence are too easily "close" to a name
 
 
 def default_database_url() -> str:
@@ -106,8 +107,10 @@ class Directory:
     def find(self, text: str) -> Optional[Municipality]:
         """The municipality a resident means by `text`, or None.
 
-        Tries, in order: the CBS code, the whole text as a name, a name inside the text
-        ("ik woon in Zwolle"), and a close spelling of the whole text ("Amsterdm").
+        Tries, in order: the CBS code; a name as the whole text or inside it ("ik woon
+        in Zwolle"), where a name that is also an everyday word ("mijn buren") counts
+        only if no other name is there; a close spelling of the whole text ("Amsterdm"),
+        then of a longer word in it ("ik woon in Amsterdm").
         """
         if not text or len(text) > MAX_INPUT_LENGTH:
             return None
@@ -115,8 +118,13 @@ class Directory:
         if by_code:
             return by_code
         key = normalise(text)
-        for span in word_spans(key, self._longest_name):
-            if span in self._by_name:
-                return self._by_name[span]
-        close = difflib.get_close_matches(key, self._by_name, n=1, cutoff=FUZZY_CUTOFF)
-        return self._by_name[close[0]] if close else None
+        spans = list(word_spans(key, self._longest_name))
+        named = [span for span in spans if span in self._by_name]
+        named.sort(key=is_common_word)  # stable: keeps longest-first order otherwise
+        if named:
+            return self._by_name[named[0]]
+        for candidate in [key] + [span for span in spans if len(span) >= FUZZY_MIN_LENGTH]:
+            close = difflib.get_close_matches(candidate, self._by_name, n=1, cutoff=FUZZY_CUTOFF)
+            if close:
+                return self._by_name[close[0]]
+        return None

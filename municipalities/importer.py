@@ -48,6 +48,33 @@ def split_addresses(cell: str) -> Iterator[Dict[str, str]]:
     return (parse_key_values(entry) for entry in entries)
 
 
+LOWER_CASE_WORDS = {"aan", "de", "den", "der", "en", "het", "in", "op", "bij", "van", "ter", "ten", "'s"}
+
+
+def place_name_case(name: str) -> str:
+    """The register writes some places in capitals: 'ALPHEN AAN DEN RIJN' -> 'Alphen aan den Rijn',
+    "'S-HERTOGENBOSCH" -> "'s-Hertogenbosch", 'CAPELLE AAN DEN IJSSEL' -> 'Capelle aan den IJssel'."""
+    if not name.isupper():
+        return name
+
+    def word_case(word: str) -> str:
+        if word in LOWER_CASE_WORDS:
+            return word
+        if word.startswith("ij"):
+            return "IJ" + word[2:]
+        return word[:1].upper() + word[1:]
+
+    words = []
+    for index, word in enumerate(name.lower().split()):
+        parts = [word_case(part) for part in word.split("-")]
+        if index == 0 and parts[0] in LOWER_CASE_WORDS and len(parts) == 1:
+            parts[0] = parts[0].capitalize()
+        elif index > 0 and len(word) <= 2 and word not in LOWER_CASE_WORDS:
+            parts = [word.upper()]  # province: "BERGEN NH" -> "Bergen NH"
+        words.append("-".join(parts))
+    return " ".join(words)
+
+
 def _address_rows(cell: str) -> List[AddressRow]:
     rows = []
     for fields in split_addresses(cell):
@@ -63,7 +90,7 @@ def _address_rows(cell: str) -> List[AddressRow]:
                     or None,
                     po_box=fields.get("postbus"),
                     postcode=fields.get("postcode"),
-                    city=(fields.get("woonplaats") or "").title() or None,
+                    city=place_name_case(fields.get("woonplaats") or "") or None,
                 )
             )
     return rows

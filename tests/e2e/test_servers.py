@@ -1,0 +1,121 @@
+"""End to end: the real action server and Rasa server, talked to in Dutch.
+
+Starts both servers on free ports with a temporary tracker database, as
+`./wegwijzer start` does, and uses the REST and socket.io channels.
+"""
+
+import asyncio
+import socket
+import sqlite3
+import uuid
+from typing import Dict, List
+
+import pytest
+import requests
+import socketio
+
+from assistant.facts import load_facts
+from assistant.model import ensure_model
+from assistant.servers import Ports, start_processes, wait_until_ready
+from municipalities import Directory
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, directory_url):
+    tmp = tmp_path_factory.mktemp("e2e")
+    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    running = start_processes(ensure_model(), ports, tracker_db=str(tmp / "tracker.db"), log_dir=tmp)
+    try:
+        wait_until_ready(running, ports)
+        yield {"url": f"http://localhost:{ports.rasa}", "tracker_db": tmp / "tracker.db"}
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def chat(servers):
+    """Send messages as one new resident; returns the list of bot messages per call."""
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+
+    def say(text: str) -> List[Dict]:
+        response = requests.post(
+            f"{servers['url']}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    return say
+
+
+def joined(replies: List[Dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def test_greeting_offers_the_topics_as_buttons(chat):
+    replies = chat("hallo")
+    assert "Wegwijzer" in joined(replies)
+    assert [button["title"] for button in replies[0]["buttons"]][:3] == ["Cliëntondersteuning", "Eigen bijdrage Wmo", "Pgb"]
+
+
+def test_phone_number_of_a_named_municipality(chat, directory: Directory):
+    utrecht = directory.find("Utrecht")
+    text = joined(chat("Wat is het telefoonnummer van de gemeente Utrecht?"))
+    assert f"Telefoon: {utrecht.phone}" in text and "Bron: Register van Overheidsorganisaties" in text
+
+
+def test_amount_of_the_eigen_bijdrage_comes_from_the_facts(chat):
+    tariff = load_facts().tariff(2024)
+    text = joined(chat("hoeveel is de eigen bijdrage voor de wmo in 2024"))
+    assert f"€ {tariff.amount}" in text and "Bron" in text
+
+
+def test_form_asks_the_municipality_gives_a_second_chance_and_remembers_it(chat, directory: Directory):
+    assert "In welke gemeente woont u?" in joined(chat("Waar vind ik cliëntondersteuning?"))
+    assert "Ik ken geen gemeente met de naam" in joined(chat("Bnk"))
+    text = joined(chat("Zwolle"))
+    assert f"Telefoon: {directory.find('Zwolle').phone}" in text
+    assert "gemeente Zwolle" in joined(chat("wat is het adres van de gemeente"))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 10_000, "🙂🙂🙂", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>"])
+def test_bad_input_gets_a_kind_answer(chat, text):
+    replies = chat(text)
+    assert all("Traceback" not in reply.get("text", "") for reply in replies)
+
+
+def test_a_bsn_is_not_stored_in_clear_text(chat, servers):
+    chat("mijn bsn is 111222333, wat is een pgb?")
+    with sqlite3.connect(servers["tracker_db"]) as connection:
+        stored = "\n".join(row[0] for row in connection.execute("select data from events"))
+    assert "111222333" not in stored and "[BSN]" in stored
+
+
+def test_socketio_client_receives_the_reply(servers):
+    async def talk() -> List[Dict]:
+        client = socketio.AsyncClient()
+        session_id = uuid.uuid4().hex
+        received: List[Dict] = []
+        confirmed, answered = asyncio.Event(), asyncio.Event()
+        client.on("session_confirm", lambda _data: confirmed.set())
+
+        @client.on("bot_uttered")
+        async def on_bot(data):
+            received.append(data)
+            answered.set()
+
+        await client.connect(servers["url"], socketio_path="/socket.io", transports=["websocket"])
+        await client.emit("session_request", {"session_id": session_id})
+        await asyncio.wait_for(confirmed.wait(), timeout=30)
+        await client.emit("user_uttered", {"message": "wat is een pgb", "session_id": session_id})
+        await asyncio.wait_for(answered.wait(), timeout=30)
+        await client.disconnect()
+        return received
+
+    replies = asyncio.run(talk())
+    assert "persoonsgebonden budget" in replies[0]["text"]

@@ -1,0 +1,77 @@
+"""The facts file and the answers built from it."""
+
+import re
+from datetime import date
+
+import pytest
+import yaml
+
+from assistant.answers import ANSWERS_FILE, MESSAGES_FILE, build_answer, load_answer_texts, message, topics
+from assistant.facts import FACTS_FILE, load_facts
+
+DUTCH_AMOUNT = re.compile(r"€ \d+,\d{2}")
+
+
+def test_every_source_has_an_https_url_and_a_check_date():
+    for key, source in load_facts().sources.items():
+        assert source.url.startswith("https://"), key
+        assert isinstance(source.checked, date), key
+
+
+def test_tariffs_cover_2019_to_2026_in_dutch_notation():
+    facts = load_facts()
+    assert facts.known_years() == list(range(2019, 2027))
+    assert facts.tariff(2019).period == "4 weken"
+    assert all(re.fullmatch(r"\d+,\d{2}", facts.tariff(year).amount) for year in facts.known_years())
+
+
+@pytest.mark.parametrize("year, amount", [(2019, "17,50"), (2020, "19,00"), (2023, "19,00"), (2024, "20,60"), (2025, "21,00"), (2026, "21,80")])
+def test_tariff_per_year(year, amount):
+    assert load_facts().tariff(year).amount == amount
+
+
+def test_current_tariff_falls_back_to_the_latest_known_year():
+    facts = load_facts()
+    assert facts.current_tariff(date(2026, 6, 1)).year == 2026
+    assert facts.current_tariff(date(2031, 1, 1)).year == 2026
+
+
+@pytest.mark.parametrize("topic", topics())
+def test_every_answer_is_filled_in_and_names_its_source(topic):
+    rendered = build_answer(topic).render()
+    assert "{" not in rendered and "}" not in rendered
+    assert re.search(r"\n\n(Bron|Bronnen): .+https://", rendered)
+
+
+@pytest.mark.parametrize("year", range(2019, 2027))
+def test_amount_answer_uses_the_year_asked_for(year):
+    tariff = load_facts().tariff(year)
+    text = build_answer("eigen_bijdrage_hoeveel", year).text
+    assert f"In {year} " in text and f"€ {tariff.amount} per {tariff.period}" in text
+
+
+def test_an_unknown_year_is_said_and_the_current_amount_given():
+    text = build_answer("eigen_bijdrage_hoeveel", 2031, today=date(2026, 11, 22)).text
+    assert text.startswith("Het bedrag voor 2031 ken ik niet.")
+    assert "€ 21,80" in text
+
+
+def test_a_year_does_not_change_answers_without_an_amount():
+    assert build_answer("pgb_wat", 2031) == build_answer("pgb_wat")
+
+
+def test_answer_and_message_texts_contain_no_typed_numbers():
+    """Amounts, deadlines and phone numbers come from facts.yml, never typed into a text."""
+    texts = [entry["text"] for entry in load_answer_texts().values()]
+    texts += list(yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8")).values())
+    for text in texts:
+        assert not re.search(r"\d", text), text
+
+
+def test_facts_and_answers_files_are_valid_yaml():
+    for path in (FACTS_FILE, ANSWERS_FILE, MESSAGES_FILE):
+        assert yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_message_fills_in_values():
+    assert '"Bnk"' in message("gemeente_onbekend", invoer="Bnk")

@@ -1,0 +1,109 @@
+"""Masking personal numbers and addresses in residents' texts."""
+
+import pytest
+
+from assistant.privacy import passes_eleven_test, redact, redact_fields
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mijn bsn is 111222333", "mijn bsn is [BSN]"),
+        ("mijn bsn is 111.222.333", "mijn bsn is [BSN]"),
+        ("mijn bsn is 111 222 333", "mijn bsn is [BSN]"),
+    ],
+    ids=["plain", "dots", "spaces"],
+)
+def test_bsn_is_masked(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("bel me op 06-12345678", "12345678"),
+        ("bel me op +31 6 12345678", "12345678"),
+        ("bel me op 030 123 45 67", "123 45 67"),
+        ("bel me op (073) 615 51 55", "615 51 55"),
+    ],
+    ids=["mobile", "international", "landline", "area-code-in-brackets"],
+)
+def test_phone_number_is_masked(text, number):
+    redacted = redact(text)
+    assert number not in redacted
+    assert "[telefoonnummer]" in redacted and redacted.startswith("bel me op ")
+
+
+@pytest.mark.parametrize("address", ["jan.jansen@example.nl", "J.Jansen+wmo@mail.gemeente-x.nl"])
+def test_email_address_is_masked(address):
+    assert redact(f"mail naar {address} graag") == "mail naar [e-mail] graag"
+
+
+@pytest.mark.parametrize("iban", ["NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "nl91 abna 0417 1643 00"])
+def test_iban_is_masked(iban):
+    assert redact(f"rekening {iban}.") == "rekening [IBAN]."
+
+
+def test_other_long_number_is_masked():
+    assert redact("klantnummer 123456789012") == "klantnummer [nummer]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik woon op 1234 AB 12",
+        "de eigen bijdrage in 2024 en 2025",
+        "ik betaal € 21,80 per maand",
+        "ik betaal € 1.234,56 per jaar",
+        "bel 14 058 of 112",
+        "Kan ik een pgb aanvragen voor mijn moeder?",
+        "",
+    ],
+)
+def test_ordinary_text_is_unchanged(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("digits", ["111222333", "123456782", "999999990"])
+def test_valid_bsn_passes_the_eleven_test(digits):
+    assert passes_eleven_test(digits)
+
+
+@pytest.mark.parametrize("digits", ["111222334", "123456789", "11122233", "1112223330", "0612345678"])
+def test_invalid_bsn_fails_the_eleven_test(digits):
+    assert not passes_eleven_test(digits)
+
+
+def test_redact_fields_masks_only_text_and_value_strings_at_any_depth():
+    data = {
+        "event": "user",
+        "text": "bsn 111222333",
+        "sender": "06-12345678",
+        "timestamp": 1700000000.123,
+        "parse_data": {
+            "text": "bsn 111222333",
+            "entities": [{"entity": "gemeente", "value": "mail jan@example.nl", "start": 0}],
+            "intent": {"name": "inform_gemeente", "confidence": 0.9},
+        },
+        "value": 123456789012,
+        "metadata": {"note": "06-12345678", "value": None},
+    }
+    assert redact_fields(data) == {
+        "event": "user",
+        "text": "bsn [BSN]",
+        "sender": "06-12345678",
+        "timestamp": 1700000000.123,
+        "parse_data": {
+            "text": "bsn [BSN]",
+            "entities": [{"entity": "gemeente", "value": "mail [e-mail]", "start": 0}],
+            "intent": {"name": "inform_gemeente", "confidence": 0.9},
+        },
+        "value": 123456789012,
+        "metadata": {"note": "06-12345678", "value": None},
+    }
+
+
+def test_redact_fields_does_not_change_its_input():
+    data = {"text": "bsn 111222333", "items": [{"value": "06-12345678"}]}
+    redact_fields(data)
+    assert data == {"text": "bsn 111222333", "items": [{"value": "06-12345678"}]}
