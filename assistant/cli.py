@@ -8,6 +8,7 @@
 """
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -29,7 +30,12 @@ def prepare() -> None:
     print(f"Municipal directory ready: {count} municipalities.")
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def start() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops the servers too, like Ctrl-C
     prepare()
     model = ensure_model()
     ports = Ports()
