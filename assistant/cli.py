@@ -35,6 +35,7 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 
 def start() -> None:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started in the background
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops the servers too, like Ctrl-C
     prepare()
     model = ensure_model()
