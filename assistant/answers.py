@@ -1,4 +1,5 @@
-"""National answers (content/answers.yml) filled in with facts (content/facts.yml).
+"""National answers (content/answers.yml) filled in with facts (content/facts.yml),
+and the short messages actions send (content/messages.yml).
 
 Every answer ends with the sources it rests on, so a resident can check it.
 """
@@ -15,6 +16,7 @@ import yaml
 from assistant.facts import Facts, Source, Tariff, load_facts
 
 ANSWERS_FILE = Path(__file__).parent / "content" / "answers.yml"
+MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yml"
 UNKNOWN_YEAR_TOPIC = "eigen_bijdrage_jaar_onbekend"
 
 
@@ -71,9 +73,6 @@ def build_answer(topic: str, year: Optional[int] = None, today: Optional[date] =
         notice = _fill(UNKNOWN_YEAR_TOPIC, facts, facts.current_tariff(today), {"gevraagd_jaar": str(year)})
         answer = Answer(f"{notice.text} {answer.text}", answer.sources)
     return answer
-
-
-MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yml"
 
 
 @lru_cache(maxsize=1)
