@@ -75,6 +75,8 @@ def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db
         running.processes.append(
             subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
         )
+        if output:
+            output.close()  # the child process keeps its own copy of the file descriptor
     return running
 
 
