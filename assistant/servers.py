@@ -3,6 +3,7 @@
 import http.server
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +25,17 @@ class Ports:
     rasa: int = int(os.environ.get("WEGWIJZER_RASA_PORT", 5005))
     actions: int = int(os.environ.get("WEGWIJZER_ACTIONS_PORT", 5055))
     web: int = int(os.environ.get("WEGWIJZER_WEB_PORT", 8080))
+
+    @classmethod
+    def free(cls) -> "Ports":
+        """Ports nobody listens on now: for tests and benchmarks beside a running assistant."""
+        return cls(rasa=_free_port(), actions=_free_port(), web=_free_port())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def quiet_environment(tracker_db: str = "var/tracker.db", actions_port: int = 5055) -> Dict[str, str]:

@@ -22,7 +22,6 @@ import requests
 
 from assistant.model import ensure_model
 from assistant.servers import Ports, start_processes, wait_until_ready
-from tests.e2e.test_servers import free_port
 
 MESSAGES = {
     "greeting": "hallo",
@@ -74,7 +73,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="rounds of the three messages per user")
     parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    ports = Ports.free()
     with tempfile.TemporaryDirectory() as tmp:
         running = start_processes(ensure_model(), ports, tracker_db=str(Path(tmp) / "tracker.db"), log_dir=Path(tmp))
         try:

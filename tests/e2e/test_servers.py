@@ -5,7 +5,6 @@ Starts both servers on free ports with a temporary tracker database, as
 """
 
 import asyncio
-import socket
 import sqlite3
 import uuid
 from typing import Dict, List
@@ -20,16 +19,10 @@ from assistant.servers import Ports, start_processes, wait_until_ready
 from municipalities import Directory
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, directory_url):
     tmp = tmp_path_factory.mktemp("e2e")
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    ports = Ports.free()
     running = start_processes(ensure_model(), ports, tracker_db=str(tmp / "tracker.db"), log_dir=tmp)
     try:
         wait_until_ready(running, ports)
