@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.services import municipality_and_local_data
 from assistant.answers import build_answer, topics
 
 
@@ -13,7 +14,8 @@ def requested_year(tracker: Tracker) -> Optional[int]:
 
 
 class ActionAnswerQuestion(Action):
-    """Answers a question about one topic with the national answer and its sources.
+    """Answers a question about one topic with its sources: the national answer, or the
+    local one when the resident's municipality (slot `gemeente`) provided it.
 
     The topic is the intent of the resident's last message.
     """
@@ -28,5 +30,7 @@ class ActionAnswerQuestion(Action):
         if topic not in topics():
             dispatcher.utter_message(response="utter_fallback_topics")
             return []
-        dispatcher.utter_message(text=build_answer(topic, requested_year(tracker)).render())
+        municipality, local = municipality_and_local_data(tracker.get_slot("gemeente"))
+        answer = build_answer(topic, requested_year(tracker), municipality=municipality and municipality.name, local=local)
+        dispatcher.utter_message(text=answer.render())
         return []

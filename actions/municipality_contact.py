@@ -3,13 +3,14 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import directory
+from actions.services import municipality_and_local_data
 from assistant.answers import message
-from assistant.contact import contact_card, contact_text
+from assistant.contact import contact_messages
 
 
 class ActionGiveMunicipalityContact(Action):
-    """Gives the contact data of the municipality in slot `gemeente`."""
+    """Gives the contact data of the municipality in slot `gemeente`: its own Wmo-loket and
+    cliëntondersteuning data first (when it provided them), then the general number."""
 
     def name(self) -> Text:
         return "action_give_municipality_contact"
@@ -17,9 +18,10 @@ class ActionGiveMunicipalityContact(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        municipality = directory().find(tracker.get_slot("gemeente") or "")
+        municipality, local = municipality_and_local_data(tracker.get_slot("gemeente"))
         if municipality is None:
             dispatcher.utter_message(text=message("gemeente_vraag"))
             return []
-        dispatcher.utter_message(text=contact_text(municipality), json_message=contact_card(municipality))
+        for item in contact_messages(municipality, local):
+            dispatcher.utter_message(text=item.text, json_message=item.card)
         return []

@@ -1,9 +1,15 @@
 """The plain-Python services the actions use, created once per action server."""
 
 from functools import lru_cache
+from typing import Optional, Tuple
 
+from assistant.local_data import override_store
 from municipalities import Directory, default_database_url
+from municipalities.aliases import load_aliases
+from municipalities.directory import Municipality
 from municipalities.importer import ensure_imported
+from municipalities.overrides import Override, OverrideStore
+from municipalities.resolver import Resolver
 
 
 @lru_cache(maxsize=1)
@@ -11,3 +17,21 @@ def directory() -> Directory:
     url = default_database_url()
     ensure_imported(url)
     return Directory.load(url)
+
+
+@lru_cache(maxsize=1)
+def resolver() -> Resolver:
+    return Resolver(directory(), load_aliases())
+
+
+@lru_cache(maxsize=1)
+def overrides() -> OverrideStore:
+    """Reads the override files again when one changes: no restart needed after an edit."""
+    return override_store(directory())
+
+
+def municipality_and_local_data(slot_value: Optional[str]) -> Tuple[Optional[Municipality], Optional[Override]]:
+    """The municipality in the `gemeente` slot (an official name once the form validated it,
+    else the name as typed) and its own data, if any."""
+    municipality = resolver().resolve(slot_value).municipality if slot_value else None
+    return municipality, overrides().get(municipality.cbs_code) if municipality else None

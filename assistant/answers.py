@@ -13,11 +13,15 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from assistant.dutch import dutch_date
 from assistant.facts import Facts, Source, Tariff, load_facts
+from municipalities.overrides import Override
 
 ANSWERS_FILE = Path(__file__).parent / "content" / "answers.yml"
 MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yml"
 UNKNOWN_YEAR_TOPIC = "eigen_bijdrage_jaar_onbekend"
+# Answers that name the maximum eigen bijdrage: a municipality that charges less adds a sentence.
+CONTRIBUTION_TOPICS = ("eigen_bijdrage_wat", "eigen_bijdrage_hoeveel", "eigen_bijdrage_wie_betaalt")
 
 
 @dataclass(frozen=True)
@@ -60,19 +64,37 @@ def _fill(topic: str, facts: Facts, tariff: Tariff, extra: Dict[str, str]) -> An
     return Answer(entry["text"].format(**values), tuple(dict.fromkeys(sources)))
 
 
-def build_answer(topic: str, year: Optional[int] = None, today: Optional[date] = None) -> Answer:
-    """The national answer to `topic`; `year` picks the year of the eigen bijdrage.
+def build_answer(
+    topic: str, year: Optional[int] = None, today: Optional[date] = None,
+    municipality: Optional[str] = None, local: Optional[Override] = None,
+) -> Answer:
+    """The answer to `topic`; `year` picks the year of the eigen bijdrage.
 
     Asked about a year the facts do not cover, the answer says so and gives the
-    current amount instead.
+    current amount instead. With the `local` data of the resident's `municipality`, a
+    local answer text replaces the national one, and a lower local eigen bijdrage is added.
     """
+    if local and topic in local.answers:
+        return Answer(local.answers[topic], (_local_source(municipality, local.source, local),))
     facts = load_facts()
     tariff = facts.tariff(year) if year else None
     answer = _fill(topic, facts, tariff or facts.current_tariff(today), {})
     if year and not tariff and "{jaar}" in load_answer_texts()[topic]["text"]:
         notice = _fill(UNKNOWN_YEAR_TOPIC, facts, facts.current_tariff(today), {"gevraagd_jaar": str(year)})
         answer = Answer(f"{notice.text} {answer.text}", answer.sources)
+    contribution = local.contribution if local else None
+    answer_year = (tariff or facts.current_tariff(today)).year
+    if contribution and topic in CONTRIBUTION_TOPICS and answer_year in contribution.years:
+        lower = message(
+            "eigen_bijdrage_lokaal", gemeente=municipality, jaar=str(answer_year),
+            bedrag=contribution.monthly_amount, voor_wie=contribution.for_whom,
+        )
+        answer = Answer(f"{answer.text}\n\n{lower}", answer.sources + (_local_source(municipality, contribution.source, local),))
     return answer
+
+
+def _local_source(municipality: Optional[str], url: str, local: Override) -> Source:
+    return Source(f"lokale gegevens voor de gemeente {municipality}, nagekeken op {dutch_date(local.checked)}", url, local.checked)
 
 
 @lru_cache(maxsize=1)

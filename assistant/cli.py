@@ -1,10 +1,13 @@
 """Wegwijzer's command line: `./wegwijzer start` and `./wegwijzer test` (see README.md).
 
-    start     prepare, train if needed, run the assistant with its demo page
-    test      prepare, validate the data, run unit tests, train if needed, run the
-              test stories and the end-to-end tests
-    prepare   build the spaCy pipeline and the municipal directory
-    train     train the model if the data changed
+    start              prepare, train if needed, run the assistant with its demo page
+    test               prepare, validate the data, run unit tests, train if needed, run the
+                       test stories and the end-to-end tests
+    prepare            build the spaCy pipeline and the municipal directory
+    train              train the model if the data changed
+    refresh-directory  download the register's current export and rebuild the directory
+                       (keeps the current data when the download fails or looks incomplete)
+    check-overrides    check the municipalities' own data files and print what they cover
 """
 
 import argparse
@@ -18,16 +21,31 @@ from assistant.model import ensure_model
 from assistant.servers import (
     PROJECT_ROOT, VENV_BIN, Ports, quiet_environment, serve_web, start_processes, wait_until_ready,
 )
+from assistant.local_data import coverage_report, override_store
 from assistant.spacy_model import build_pipeline
-from municipalities import default_database_url
-from municipalities.importer import import_register, read_register
+from municipalities import Directory, default_database_url
+from municipalities.importer import build_directory, register_file
+from municipalities.refresh import LIVE_URL, RefreshError, describe, refresh_directory as download_register
 
 
 def prepare() -> None:
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     build_pipeline()
-    count = import_register(default_database_url(), read_register())
-    print(f"Municipal directory ready: {count} municipalities.")
+    summary = build_directory(default_database_url())
+    print(
+        f"Municipal directory ready: {summary.municipalities} municipalities, {summary.places} places, "
+        f"{summary.postcodes} postcode areas (register: {register_file().relative_to(PROJECT_ROOT)})."
+    )
+
+
+def check_overrides() -> None:
+    """Exit code 1 when a file has a problem, so CI and helpdesks notice."""
+    url = default_database_url()
+    build_directory(url)
+    directory = Directory.load(url)
+    store = override_store(directory)
+    print(coverage_report(directory, store))
+    sys.exit(1 if store.errors else 0)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -86,18 +104,32 @@ def test() -> None:
     print("\nAll tests passed.")
 
 
-COMMANDS: Dict[str, Callable[[], None]] = {
-    "start": start,
-    "test": test,
-    "prepare": prepare,
-    "train": lambda: (prepare(), ensure_model()),
+def refresh_directory(url: str, allow_fewer: bool) -> None:
+    """Exit code 1 when the download fails or is refused; the current data stays."""
+    try:
+        print(describe(download_register(url, allow_fewer=allow_fewer, database_url=default_database_url())))
+    except RefreshError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+
+
+COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
+    "start": lambda _: start(),
+    "test": lambda _: test(),
+    "prepare": lambda _: prepare(),
+    "train": lambda _: (prepare(), ensure_model()),
+    "refresh-directory": lambda arguments: refresh_directory(arguments.url, arguments.allow_fewer),
+    "check-overrides": lambda _: check_overrides(),
 }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=COMMANDS)
-    COMMANDS[parser.parse_args().command]()
+    parser.add_argument("--url", default=LIVE_URL, help="refresh-directory: where to download the register export")
+    parser.add_argument("--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now")
+    arguments = parser.parse_args()
+    COMMANDS[arguments.command](arguments)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,14 @@ var/spacy_nl (a few MB). Building it takes a second; it is rebuilt only when mis
 
 from pathlib import Path
 
-import spacy
-
 PIPELINE_DIR = Path(__file__).resolve().parent.parent / "var" / "spacy_nl"
 
 
 def build_pipeline(target: Path = PIPELINE_DIR) -> Path:
     if (target / "config.cfg").exists():
         return target
+    import spacy  # only when building: importing spaCy also loads TensorFlow (seconds)
+
     nlp = spacy.blank("nl")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()

@@ -1,21 +1,20 @@
-"""Look up municipalities and their contact data."""
+"""The municipal directory in memory: every municipality with its contact data, places
+and postcodes, read once from the database (SQLite by default)."""
 
-import difflib
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, selectinload
 
-from municipalities.models import MunicipalityRow
-from municipalities.names import is_common_word, normalise, word_spans
+from municipalities.models import MunicipalityRow, PostcodeRow
+from municipalities.phone import PhoneNumber, parse_phone
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MAX_INPUT_LENGTH = 200  # longer texts are not a municipality name
-FUZZY_CUTOFF = 0.88
-FUZZY_MIN_LENGTH = 5  # shorter words inside a sentence are too easily "close" to a name
+logger = logging.getLogger(__name__)
 
 
 def default_database_url() -> str:
@@ -39,19 +38,24 @@ class Address:
         second = f"{self.postcode or ''} {self.city or ''}"
         return [line.strip() for line in (first, second) if line.strip()]
 
+    def one_line(self) -> str:
+        return ", ".join(self.lines())
+
 
 @dataclass(frozen=True)
 class Municipality:
     cbs_code: str
     name: str
     short_name: str
-    phone: Optional[str]
+    phone: Optional[PhoneNumber]
+    phone_as_registered: Optional[str]  # shown as is when it is not a valid Dutch number
     email: Optional[str]
     website: Optional[str]
     appointment_url: Optional[str]
     visiting_address: Optional[Address]
     postal_address: Optional[Address]
     register_updated: Optional[str]
+    places: Tuple[str, ...]
 
     @classmethod
     def from_row(cls, row: MunicipalityRow) -> "Municipality":
@@ -65,35 +69,63 @@ class Municipality:
             cbs_code=row.cbs_code,
             name=row.name,
             short_name=row.short_name,
-            phone=row.phone,
+            phone=_phone(row),
+            phone_as_registered=row.phone,
             email=row.email,
             website=row.website,
             appointment_url=row.appointment_url,
             visiting_address=addresses.get("bezoekadres"),
             postal_address=addresses.get("postadres"),
             register_updated=row.register_updated,
+            places=tuple(place.name for place in row.places),
         )
+
+    @property
+    def phone_display(self) -> Optional[str]:
+        return self.phone.display if self.phone else self.phone_as_registered
+
+
+def _phone(row: MunicipalityRow) -> Optional[PhoneNumber]:
+    if not row.phone:
+        return None
+    try:
+        return parse_phone(row.phone)
+    except ValueError:
+        logger.warning("%s (%s): phone number %r is not a valid Dutch number", row.name, row.cbs_code, row.phone)
+        return None
+
+
+@dataclass(frozen=True)
+class PostcodeArea:
+    """A municipality's share of a 4-digit postcode area."""
+
+    cbs_code: str
+    share: float
 
 
 class Directory:
-    """All municipalities, read once from the database and kept in memory (342 rows)."""
+    """All municipalities and postcodes, kept in memory (342 municipalities, about 4,100 PC4 rows)."""
 
-    def __init__(self, municipalities: List[Municipality]) -> None:
+    def __init__(self, municipalities: List[Municipality], postcodes: Dict[str, List[PostcodeArea]]) -> None:
         self._by_code = {municipality.cbs_code: municipality for municipality in municipalities}
-        self._by_name: Dict[str, Municipality] = {}
-        for municipality in municipalities:
-            for name in (municipality.name, municipality.short_name):
-                self._by_name[normalise(name)] = municipality
-        self._longest_name = max((len(name.split()) for name in self._by_name), default=1)
+        self._by_name = {municipality.name: municipality for municipality in municipalities}
+        self._postcodes = {
+            pc4: sorted(areas, key=lambda area: -area.share) for pc4, areas in postcodes.items()
+        }
 
     @classmethod
     def load(cls, database_url: Optional[str] = None) -> "Directory":
         engine = create_engine(database_url or default_database_url())
         with Session(engine) as session:
-            rows = session.query(MunicipalityRow).options(selectinload(MunicipalityRow.addresses))
-            directory = cls([Municipality.from_row(row) for row in rows])
+            rows = session.query(MunicipalityRow).options(
+                selectinload(MunicipalityRow.addresses), selectinload(MunicipalityRow.places)
+            )
+            municipalities = [Municipality.from_row(row) for row in rows]
+            postcodes: Dict[str, List[PostcodeArea]] = {}
+            for row in session.query(PostcodeRow):
+                postcodes.setdefault(row.pc4, []).append(PostcodeArea(row.cbs_code, row.share))
         engine.dispose()
-        return directory
+        return cls(municipalities, postcodes)
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -104,27 +136,13 @@ class Directory:
     def by_code(self, cbs_code: str) -> Optional[Municipality]:
         return self._by_code.get(cbs_code.strip().upper())
 
-    def find(self, text: str) -> Optional[Municipality]:
-        """The municipality a resident means by `text`, or None.
+    def by_name(self, official_name: str) -> Optional[Municipality]:
+        """Exactly as the register writes it: "'s-Hertogenbosch", "Bergen (NH)"."""
+        return self._by_name.get(official_name)
 
-        Tries, in order: the CBS code; a name as the whole text or inside it ("ik woon
-        in Zwolle"), where a name that is also an everyday word ("mijn buren") counts
-        only if no other name is there; a close spelling of the whole text ("Amsterdm"),
-        then of a longer word in it ("ik woon in Amsterdm").
-        """
-        if not text or len(text) > MAX_INPUT_LENGTH:
-            return None
-        by_code = self.by_code(text)
-        if by_code:
-            return by_code
-        key = normalise(text)
-        spans = list(word_spans(key, self._longest_name))
-        named = [span for span in spans if span in self._by_name]
-        named.sort(key=is_common_word)  # stable: keeps longest-first order otherwise
-        if named:
-            return self._by_name[named[0]]
-        for candidate in [key] + [span for span in spans if len(span) >= FUZZY_MIN_LENGTH]:
-            close = difflib.get_close_matches(candidate, self._by_name, n=1, cutoff=FUZZY_CUTOFF)
-            if close:
-                return self._by_name[close[0]]
-        return None
+    def postcode_areas(self, pc4: str) -> List[PostcodeArea]:
+        """The municipalities a PC4 lies in, largest share first; empty when unknown."""
+        return self._postcodes.get(pc4, [])
+
+    def postcodes(self) -> List[str]:
+        return sorted(self._postcodes)

@@ -1,22 +1,34 @@
-"""Build the directory database from the register export (Gemeenten.csv).
+"""Build the directory database from the register export (Gemeenten.csv) and the
+postcode file (PC4 to municipality).
 
 The export is UTF-8, `;`-separated and fully quoted. Multi-valued cells hold several
 values separated by `;`; each value is `value, label: x` or `key: value, key: value`.
 Running the import twice gives the same database: each run replaces every row in one
 transaction.
+
+The register comes from `var/register/gemeenten.csv` when `./wegwijzer refresh-directory`
+has downloaded a newer export, else from the snapshot in `municipalities/data/`.
 """
 
 import csv
+import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from municipalities.models import AddressRow, Base, MunicipalityRow
+from municipalities.directory import PROJECT_ROOT
+from municipalities.models import AddressRow, Base, MunicipalityRow, PlaceRow, PostcodeRow
+from municipalities.progress import Progress
 
-REGISTER_CSV = Path(__file__).parent / "data" / "gemeenten-organisaties-overheid-2026-03.csv"
+DATA_DIR = Path(__file__).parent / "data"
+REGISTER_CSV = DATA_DIR / "gemeenten-organisaties-overheid-2026-03.csv"
+REFRESHED_REGISTER_CSV = PROJECT_ROOT / "var" / "register" / "gemeenten.csv"
+POSTCODES_CSV = DATA_DIR / "pc4-gemeente-2026.csv"
+REQUIRED_COLUMNS = ("Officiële naam", "Afkorting", "TOOi URI", "Organisatiecode", "Telefoonnummers ", "Bevat plaatsen")
 ADDRESS_COLUMN_PREFIX = "Adressen ("
 ADDRESS_KINDS = {"Bezoekadres": "bezoekadres", "Postadres": "postadres"}
 _KEY_VALUE_SPLIT = re.compile(r", (?=[A-Za-z]+: )")
@@ -104,8 +116,13 @@ def cbs_code(record: Dict[str, str]) -> str:
     return code.upper()
 
 
+def place_names(cell: str) -> List[str]:
+    """'Aalsmeer, Kudelstaart' -> ['Aalsmeer', 'Kudelstaart'], each name once."""
+    return list(dict.fromkeys(name.strip() for name in cell.split(",") if name.strip()))
+
+
 def to_row(record: Dict[str, str]) -> MunicipalityRow:
-    """One register record as a MunicipalityRow."""
+    """One register record as a MunicipalityRow, with its addresses and places."""
     address_column = next(key for key in record if key.startswith(ADDRESS_COLUMN_PREFIX))
     return MunicipalityRow(
         cbs_code=cbs_code(record),
@@ -117,34 +134,104 @@ def to_row(record: Dict[str, str]) -> MunicipalityRow:
         appointment_url=first_value(record["Online afspraak url"]),
         register_updated=record["Laatste mutatie"] or None,
         addresses=_address_rows(record[address_column]),
+        places=[PlaceRow(name=name) for name in place_names(record["Bevat plaatsen"])],
     )
 
 
-def read_register(path: Path = REGISTER_CSV) -> List[MunicipalityRow]:
-    """All municipalities of the export, as unsaved rows."""
+class RegisterError(ValueError):
+    """The register export cannot be read: a missing column, a broken or cut-off row."""
+
+
+def parse_register(text: str) -> List[MunicipalityRow]:
+    """All municipalities of an export's text, as unsaved rows; RegisterError if it is broken."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";", strict=True)
+    missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise RegisterError(f"columns missing: {', '.join(missing)}")
+    rows = []
+    try:
+        for record in reader:
+            if None in record or None in record.values():
+                raise csv.Error(f"does not have {len(reader.fieldnames)} fields: cut off or broken")
+            rows.append(to_row(record))
+    except (csv.Error, ValueError) as error:
+        raise RegisterError(f"line {reader.line_num}: {error}") from error
+    codes = [row.cbs_code for row in rows]
+    if len(set(codes)) != len(codes):
+        raise RegisterError("a CBS code appears twice")
+    return rows
+
+
+def read_register(path: Optional[Path] = None) -> List[MunicipalityRow]:
+    """All municipalities of the active register file (see `register_file`)."""
+    return parse_register((path or register_file()).read_text(encoding="utf-8"))
+
+
+def register_file() -> Path:
+    """The refreshed export if there is one, else the snapshot that comes with the project."""
+    return REFRESHED_REGISTER_CSV if REFRESHED_REGISTER_CSV.exists() else REGISTER_CSV
+
+
+def read_postcodes(path: Path = POSTCODES_CSV) -> List[PostcodeRow]:
+    """Every (PC4, municipality) pair with the share of the PC4's postcodes in it."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return [to_row(record) for record in csv.DictReader(handle, delimiter=";")]
+        return [
+            PostcodeRow(pc4=record["pc4"], cbs_code=record["gemeentecode"], share=float(record["share_pc6"]))
+            for record in csv.DictReader(handle)
+        ]
 
 
-def import_register(database_url: str, rows: Iterable[MunicipalityRow]) -> int:
-    """Replace the directory's contents with `rows`; returns how many were stored."""
+@dataclass(frozen=True)
+class ImportSummary:
+    municipalities: int
+    places: int
+    postcodes: int
+    postcodes_skipped: int  # PC4 rows of a municipality the register no longer has
+
+
+def import_directory(
+    database_url: str, municipalities: Sequence[MunicipalityRow], postcodes: Sequence[PostcodeRow]
+) -> ImportSummary:
+    """Replace the directory's contents; postcodes of unknown municipalities are left out."""
+    codes = {row.cbs_code for row in municipalities}
+    known_postcodes = [row for row in postcodes if row.cbs_code in codes]
+    places = sum(len(row.places) for row in municipalities)  # before the session expires the rows
     engine = create_engine(database_url)
     Base.metadata.create_all(engine)
-    rows = list(rows)
+    progress = Progress("Importing the municipal directory", len(municipalities) + len(known_postcodes), "rows")
     with Session(engine) as session, session.begin():
-        session.query(AddressRow).delete()
-        session.query(MunicipalityRow).delete()
-        session.add_all(rows)
+        for table in (PostcodeRow, PlaceRow, AddressRow, MunicipalityRow):
+            session.query(table).delete()
+        for batch in _batches([*municipalities, *known_postcodes], 500):
+            session.add_all(batch)
+            session.flush()
+            progress.advance(len(batch))
+    progress.finish()
     engine.dispose()
-    return len(rows)
+    return ImportSummary(
+        municipalities=len(municipalities),
+        places=places,
+        postcodes=len(known_postcodes),
+        postcodes_skipped=len(postcodes) - len(known_postcodes),
+    )
+
+
+def _batches(rows: Sequence[object], size: int) -> Iterator[Sequence[object]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def build_directory(database_url: str) -> ImportSummary:
+    """Import the active register file and the postcode file."""
+    return import_directory(database_url, read_register(), read_postcodes())
 
 
 def ensure_imported(database_url: str) -> None:
-    """Import the register when the directory database is missing or empty."""
+    """Build the directory when its database is missing or empty."""
     engine = create_engine(database_url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         empty = session.query(MunicipalityRow).first() is None
     engine.dispose()
     if empty:
-        import_register(database_url, read_register())
+        build_directory(database_url)

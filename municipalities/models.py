@@ -1,6 +1,6 @@
 """SQLAlchemy tables of the municipal directory."""
 
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -23,6 +23,7 @@ class MunicipalityRow(Base):
     addresses = relationship(
         "AddressRow", cascade="all, delete-orphan", order_by="AddressRow.kind"
     )
+    places = relationship("PlaceRow", cascade="all, delete-orphan", order_by="PlaceRow.name")
 
 
 class AddressRow(Base):
@@ -38,3 +39,29 @@ class AddressRow(Base):
     po_box = Column(String(20))
     postcode = Column(String(10))
     city = Column(String(100))
+
+
+class PlaceRow(Base):
+    """A place ("woonplaats") that the register lists under "Bevat plaatsen".
+
+    27 place names belong to two municipalities: the name appears once under each.
+    """
+
+    __tablename__ = "places"
+
+    id = Column(Integer, primary_key=True)
+    cbs_code = Column(String(6), ForeignKey("municipalities.cbs_code"), nullable=False, index=True)
+    name = Column(String(100), nullable=False)  # as the register writes it: "Hoofddorp", "Bergen NH"
+
+
+class PostcodeRow(Base):
+    """The share of a 4-digit postcode area (PC4) that lies in one municipality.
+
+    Most PC4s lie in one municipality (share 1.0); 22 are split over two.
+    """
+
+    __tablename__ = "postcodes"
+
+    pc4 = Column(String(4), primary_key=True)
+    cbs_code = Column(String(6), ForeignKey("municipalities.cbs_code"), primary_key=True)
+    share = Column(Float, nullable=False)  # of the PC4's 6-position postcodes

@@ -1,41 +1,49 @@
-"""How residents' spellings of a municipality are compared.
+"""How residents' spellings of a municipality or place are compared.
 
 '  Gemeente ’s-Hertogenbosch ' and "s hertogenbosch" both become 's hertogenbosch';
-'Súdwest-Fryslân' becomes 'sudwest fryslan'.
+'Súdwest-Fryslân' becomes 'sudwest fryslan'; 'Nijmegen' and 'Nymegen' both 'nymegen'
+(Dutch "ij" is often typed as "y").
 """
 
 import re
 import unicodedata
-from typing import Iterator
+from dataclasses import dataclass
+from typing import List
 
 # Municipality names that are also everyday Dutch words ("het best", "mijn buren",
-# "wij kampen met", "dat kan leiden tot"): they only count as a municipality when
-# nothing else in the text is one, and as an NLU entity only with a capital.
+# "wij kampen met", "dat kan leiden tot"): inside a sentence they only count as a
+# municipality with a capital, and as an NLU entity only with a capital.
 COMMON_WORD_NAMES = frozenset(
     {"Assen", "Beek", "Best", "Buren", "Duiven", "Goes", "Hoorn", "Houten", "Huizen",
      "Hulst", "Kampen", "Leiden", "Putten", "Sluis", "Stein", "Weert"}
 )
-_COMMON_WORD_KEYS = frozenset(name.lower() for name in COMMON_WORD_NAMES)
 
-_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
 _MUNICIPALITY_PREFIX = re.compile(r"^(de )?gemeente ")
 
 
-def normalise(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, without a leading 'gemeente'."""
+def _ascii_lower(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = _NOT_ALPHANUMERIC.sub(" ", ascii_text.lower()).strip()
+    return ascii_text.lower().replace("ij", "y")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, "ij" as "y", punctuation as spaces, without a leading 'gemeente'."""
+    words = " ".join(_WORD.findall(_ascii_lower(text)))
     return _MUNICIPALITY_PREFIX.sub("", words)
 
 
-def is_common_word(key: str) -> bool:
-    """True for the normalised name of a municipality that is also an everyday word."""
-    return key in _COMMON_WORD_KEYS
+@dataclass(frozen=True)
+class Word:
+    key: str  # normalised: "hertogenbosch"
+    capital: bool  # written with a capital letter: "Hertogenbosch"
 
 
-def word_spans(text: str, longest: int) -> Iterator[str]:
-    """Every run of 1..longest consecutive words of a normalised text, longest first."""
-    words = text.split()
-    for size in range(min(longest, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            yield " ".join(words[start : start + size])
+def words(text: str) -> List[Word]:
+    """The words of a resident's text, normalised, with whether each had a capital."""
+    result = []
+    for token in _WORD.findall(text):
+        key = _ascii_lower(token)
+        if key:
+            result.append(Word(key, token[:1].isupper()))
+    return result

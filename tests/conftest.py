@@ -1,11 +1,14 @@
-"""Shared fixtures: one municipal directory, imported from the register export, per test session."""
+"""Shared fixtures: one municipal directory, imported from the register snapshot that comes
+with the project (never a refreshed download), per test session."""
 
 import os
 
 import pytest
 
+from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
-from municipalities.importer import import_register, read_register
+from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
+from municipalities.resolver import Resolver
 
 DIRECTORY_URL_VARIABLE = "WEGWIJZER_DIRECTORY_URL"
 
@@ -21,15 +24,20 @@ def _clear_services_cache() -> None:
 
 @pytest.fixture(scope="session")
 def directory_url(tmp_path_factory) -> str:
-    """A SQLite directory database with the whole register imported."""
+    """A SQLite directory database with the whole register and the postcodes imported."""
     url = f"sqlite:///{tmp_path_factory.mktemp('directory') / 'directory.db'}"
-    import_register(url, read_register())
+    import_directory(url, read_register(REGISTER_CSV), read_postcodes())
     return url
 
 
 @pytest.fixture(scope="session")
 def directory(directory_url) -> Directory:
     return Directory.load(directory_url)
+
+
+@pytest.fixture(scope="session")
+def resolver(directory) -> Resolver:
+    return Resolver(directory, load_aliases())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -57,52 +57,191 @@ def test_answer_question_without_a_known_topic_offers_the_topics():
     assert dispatcher.messages[0]["response"] == "utter_fallback_topics"
 
 
-@pytest.mark.parametrize("typed, official", [("Zwolle", "Zwolle"), ("den bosch", "'s-Hertogenbosch"), ("ik woon in Amsterdm", "Amsterdam")])
-def test_validate_gemeente_accepts_a_municipality(typed, official, directory):
+# --- The municipality form: extraction, validation, the question ---------------------------
+
+
+def validate(typed):
     dispatcher = CollectingDispatcher()
-    result = ValidateGemeenteForm().validate_gemeente(typed, dispatcher, make_tracker("inform_gemeente", typed), DOMAIN)
-    assert result == {"gemeente": official}
-    assert dispatcher.messages == []
+    result = ValidateGemeenteForm().validate_gemeente(typed, dispatcher, make_tracker("inform_gemeente", typed or ""), DOMAIN)
+    return result, texts(dispatcher)
 
 
-@pytest.mark.parametrize("typed", ["Bnk", "<script>alert(1)</script>", "🏠" * 50, "x" * 10_000])
-def test_validate_gemeente_explains_and_asks_again(typed):
-    dispatcher = CollectingDispatcher()
-    result = ValidateGemeenteForm().validate_gemeente(typed, dispatcher, make_tracker("inform_gemeente", typed), DOMAIN)
-    assert result == {"gemeente": None}
-    [reply] = texts(dispatcher)
-    assert reply.startswith("Ik ken geen gemeente met de naam") and len(reply) < 400
+@pytest.mark.parametrize(
+    "typed, official, confirmation",
+    [
+        ("Zwolle", "Zwolle", []),
+        ("GM0363", "Amsterdam", []),
+        ("den bosch", "'s-Hertogenbosch", []),
+        ("ik woon in Amsterdm", "Amsterdam", ["Ik ga uit van de gemeente Amsterdam."]),
+        ("Dordt", "Dordrecht", ["Ik ga uit van de gemeente Dordrecht."]),
+        ("ik woon in Hoofddorp", "Haarlemmermeer", ["Hoofddorp ligt in de gemeente Haarlemmermeer."]),
+        ("1011AB", "Amsterdam", ["Postcode 1011 hoort bij de gemeente Amsterdam."]),
+    ],
+)
+def test_validate_gemeente_accepts_a_municipality_and_says_how_it_got_there(typed, official, confirmation):
+    result, replies = validate(typed)
+    assert result == {"gemeente": official, "gemeente_keuze": None}
+    assert replies == confirmation
 
 
-@pytest.mark.parametrize("typed", ["", "   ", None])
-def test_validate_gemeente_handles_empty_input(typed):
-    dispatcher = CollectingDispatcher()
-    result = ValidateGemeenteForm().validate_gemeente(typed, dispatcher, make_tracker("inform_gemeente"), DOMAIN)
-    assert result == {"gemeente": None}
-    assert texts(dispatcher)[0].startswith("Ik heb de naam van uw gemeente niet gezien")
+@pytest.mark.parametrize(
+    "typed, codes, explanation",
+    [
+        ("Hoenderloo", ["GM0200", "GM0228"], "Hoenderloo vind ik in twee gemeenten: Apeldoorn en Ede."),
+        ("1357", ["GM0034", "GM1641"], "Postcode 1357 ligt in twee gemeenten: Almere en Maasgouw."),
+        ("Zwolle of Kampen", ["GM0166", "GM0193"], "U noemt twee gemeenten: Kampen en Zwolle."),
+    ],
+)
+def test_validate_gemeente_offers_a_choice_when_several_fit(typed, codes, explanation):
+    result, replies = validate(typed)
+    assert result == {"gemeente": None, "gemeente_keuze": codes}
+    assert replies == [explanation]
+
+
+@pytest.mark.parametrize(
+    "typed, start",
+    [
+        ("Bnk", 'Ik ken geen gemeente of woonplaats met de naam "Bnk"'),
+        ("<script>alert(1)</script>", "Ik ken geen gemeente of woonplaats met de naam"),
+        ("🏠" * 50, "Ik heb de naam van uw gemeente niet gezien"),
+        ("x" * 10_000, "Dat is een lang bericht"),
+        ("", "Ik heb de naam van uw gemeente niet gezien"),
+        ("   ", "Ik heb de naam van uw gemeente niet gezien"),
+        (None, "Ik heb de naam van uw gemeente niet gezien"),
+        ("1000 AA", "Postcode 1000 ken ik niet"),
+        ("Noord-Holland", "Noord-Holland is geen gemeente"),
+    ],
+)
+def test_validate_gemeente_explains_and_asks_again(typed, start):
+    result, replies = validate(typed)
+    assert result == {"gemeente": None, "gemeente_keuze": None}
+    assert replies[0].startswith(start) and all(len(reply) < 400 for reply in replies)
+
+
+def test_a_province_that_is_also_a_village_offers_the_village():
+    result, replies = validate("Zeeland")
+    assert result == {"gemeente": None, "gemeente_keuze": ["GM1991"]}
+    assert replies[1] == "Of bedoelt u het dorp Zeeland? Dat ligt in de gemeente Maashorst."
+
+
+def asked(intent: str, text: str) -> Tracker:
+    tracker = make_tracker(intent, text, slots={"requested_slot": "gemeente"}, active_loop="gemeente_form")
+    return tracker
+
+
+@pytest.mark.parametrize(
+    "intent, text, extracted",
+    [
+        ("inform_gemeente", "Hoofddorp", {"gemeente": "Hoofddorp"}),
+        ("inform_gemeente", "Bnk", {"gemeente": "Bnk"}),  # validation explains
+        ("greet", "hallo", {"gemeente": "hallo"}),
+        ("clientondersteuning_kosten_onafhankelijk", "wacht, is die ondersteuning gratis?", {}),
+        ("clientondersteuning_kosten_onafhankelijk", "is het gratis in Hoofddorp?", {"gemeente": "is het gratis in Hoofddorp?"}),
+        ("goodbye", "doei", {}),
+    ],
+)
+def test_extract_gemeente_while_the_form_asks(intent, text, extracted):
+    assert ValidateGemeenteForm().extract_gemeente(CollectingDispatcher(), asked(intent, text), DOMAIN) == extracted
+
+
+@pytest.mark.parametrize(
+    "text, extracted",
+    [
+        ("waar is het wmo loket in Hoofddorp?", True),
+        ("ik woon in Hoenderloo", True),  # a choice follows
+        ("hoe bereik ik de gemeente", False),
+        ("Bnk", False),
+    ],
+)
+def test_extract_gemeente_when_the_form_starts_takes_only_a_named_place(text, extracted):
+    result = ValidateGemeenteForm().extract_gemeente(CollectingDispatcher(), make_tracker("gemeente_contact", text), DOMAIN)
+    assert result == ({"gemeente": text} if extracted else {})
 
 
 def test_ask_gemeente_asks_in_dutch():
     dispatcher = CollectingDispatcher()
     ActionAskGemeente().run(dispatcher, make_tracker("gemeente_contact"), DOMAIN)
-    assert texts(dispatcher) == ["In welke gemeente woont u?"]
+    assert texts(dispatcher) == ["In welke gemeente woont u? U mag ook uw woonplaats of postcode typen."]
 
 
-def test_contact_gives_the_municipality_data_and_its_source(directory):
-    zwolle = directory.find("Zwolle")
+def test_ask_gemeente_offers_the_choice_as_buttons():
     dispatcher = CollectingDispatcher()
-    ActionGiveMunicipalityContact().run(dispatcher, make_tracker("inform_gemeente", slots={"gemeente": "Zwolle"}), DOMAIN)
-    [message] = dispatcher.messages
-    assert f"gemeente Zwolle" in message["text"] and f"Telefoon: {zwolle.phone}" in message["text"]
+    ActionAskGemeente().run(dispatcher, make_tracker("inform_gemeente", slots={"gemeente_keuze": ["GM0200", "GM0228"]}), DOMAIN)
+    [question] = dispatcher.messages
+    assert question["text"].startswith("Welke gemeente bedoelt u?")
+    assert question["buttons"] == [
+        {"title": "Apeldoorn", "payload": '/inform_gemeente{"gemeente": "GM0200"}'},
+        {"title": "Ede", "payload": '/inform_gemeente{"gemeente": "GM0228"}'},
+    ]
+
+
+# --- Contact data and local data ------------------------------------------------------------
+
+
+def contact_for(slot_value):
+    dispatcher = CollectingDispatcher()
+    ActionGiveMunicipalityContact().run(dispatcher, make_tracker("inform_gemeente", slots={"gemeente": slot_value}), DOMAIN)
+    return dispatcher.messages
+
+
+def test_contact_without_local_data_gives_the_general_number_and_points_to_clientondersteuning(directory):
+    zwolle = directory.by_code("GM0193")
+    [message] = contact_for("Zwolle")
+    assert message["text"].startswith("Dit zijn de contactgegevens van de gemeente Zwolle:")
+    assert f"Telefoon: {zwolle.phone.display}" in message["text"]
+    assert "De gemeente brengt u in contact met een cliëntondersteuner" in message["text"]
     assert "Bron: Register van Overheidsorganisaties" in message["text"]
     card = message["custom"]
-    assert card["type"] == "contact_card" and card["cbs_code"] == zwolle.cbs_code and card["phone_link"].startswith("tel:")
+    assert card["type"] == "contact_card" and card["cbs_code"] == "GM0193"
+    assert card["phone_link"] == zwolle.phone.tel_uri and card["wmo_loket"] is None
+
+
+def test_contact_with_local_data_shows_it_before_the_general_number(directory):
+    local, general = contact_for("Haarlemmermeer")
+    assert local["text"].startswith("Het Wmo-loket van de gemeente Haarlemmermeer")
+    assert "Telefoon: 0900 1852" in local["text"] and "Nagekeken op 22 november 2026." in local["text"]
+    assert general["text"].startswith("Het algemene nummer en adres van de gemeente Haarlemmermeer:")
+    assert general["custom"]["wmo_loket"]["phone_link"] == "tel:09001852"
 
 
 def test_contact_without_a_municipality_asks_for_it():
+    assert [message["text"] for message in contact_for(None)] == [
+        "In welke gemeente woont u? U mag ook uw woonplaats of postcode typen."
+    ]
+
+
+def answer_for(topic, slots, text=""):
     dispatcher = CollectingDispatcher()
-    ActionGiveMunicipalityContact().run(dispatcher, make_tracker("gemeente_contact"), DOMAIN)
-    assert texts(dispatcher) == ["In welke gemeente woont u?"]
+    entities = [{"entity": "jaar", "value": value} for value in [text[-4:]] if value.isdigit()]
+    ActionAnswerQuestion().run(dispatcher, make_tracker(topic, text, entities, slots=slots), DOMAIN)
+    [reply] = texts(dispatcher)
+    return reply
+
+
+def test_a_lower_local_eigen_bijdrage_is_added_for_its_year():
+    in_2025 = answer_for("eigen_bijdrage_hoeveel", {"gemeente": "Amsterdam"}, "hoeveel in 2025")
+    assert "De gemeente Amsterdam vraagt in 2025 € 0,00 per maand van inwoners met schulden" in in_2025
+    assert "lokale gegevens voor de gemeente Amsterdam" in in_2025
+    in_2026 = answer_for("eigen_bijdrage_hoeveel", {"gemeente": "Amsterdam"}, "hoeveel in 2026")
+    assert "De gemeente Amsterdam vraagt" not in in_2026
+
+
+def test_a_local_answer_text_replaces_the_national_one(tmp_path, monkeypatch, directory):
+    from actions import services
+    from assistant.local_data import override_store
+    from municipalities.overrides import OverrideStore
+
+    (tmp_path / "GM0193.yml").write_text(
+        "gemeente: GM0193\nbron: https://www.zwolle.nl/wmo\ngecontroleerd: 2026-11-01\n"
+        "antwoorden:\n  clientondersteuning_aanvragen: Bel het Sociaal Wijkteam Zwolle.\n",
+        encoding="utf-8",
+    )
+    store = OverrideStore(tmp_path, override_store(directory).rules)
+    monkeypatch.setattr(services, "overrides", lambda: store)
+    reply = answer_for("clientondersteuning_aanvragen", {"gemeente": "Zwolle"})
+    assert reply.startswith("Bel het Sociaal Wijkteam Zwolle.")
+    assert "lokale gegevens voor de gemeente Zwolle, nagekeken op 1 november 2026, https://www.zwolle.nl/wmo" in reply
+    assert answer_for("clientondersteuning_aanvragen", {"gemeente": "Utrecht"}) == build_answer("clientondersteuning_aanvragen").render()
 
 
 def test_every_action_in_the_domain_is_implemented():

@@ -1,27 +1,24 @@
-"""The municipal directory: reading the register export, importing it, and finding municipalities."""
+"""The municipal directory: reading the register export and the postcode file, importing them."""
 
 import re
 import sqlite3
-import unicodedata
 
 import pytest
 
-from municipalities.directory import Directory
 from municipalities.importer import (
     REGISTER_CSV,
+    RegisterError,
     first_value,
-    import_register,
+    import_directory,
     parse_key_values,
+    parse_register,
+    place_names,
+    read_postcodes,
     read_register,
     split_addresses,
 )
 
-REGISTER = read_register()
-MUNICIPALITY_IDS = [row.cbs_code for row in REGISTER]
-
-
-def without_accents(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+REGISTER = read_register(REGISTER_CSV)
 
 
 # --- Reading the register -------------------------------------------------------------
@@ -47,106 +44,90 @@ def test_nearly_every_municipality_has_an_email_address():
 
 
 def database_contents(path):
-    """Every municipality and address row, without the addresses' generated ids."""
+    """Every row of every table, without generated ids."""
     with sqlite3.connect(path) as connection:
-        municipalities = connection.execute("SELECT * FROM municipalities ORDER BY cbs_code").fetchall()
-        addresses = connection.execute(
-            "SELECT cbs_code, kind, street, house_number, po_box, postcode, city "
-            "FROM addresses ORDER BY cbs_code, kind"
-        ).fetchall()
-    return municipalities, addresses
+        return {
+            "municipalities": connection.execute("SELECT * FROM municipalities ORDER BY cbs_code").fetchall(),
+            "addresses": connection.execute(
+                "SELECT cbs_code, kind, street, house_number, po_box, postcode, city FROM addresses ORDER BY cbs_code, kind"
+            ).fetchall(),
+            "places": connection.execute("SELECT cbs_code, name FROM places ORDER BY cbs_code, name").fetchall(),
+            "postcodes": connection.execute("SELECT * FROM postcodes ORDER BY pc4, cbs_code").fetchall(),
+        }
 
 
 def test_importing_twice_gives_the_same_database(tmp_path):
     path = tmp_path / "directory.db"
     url = f"sqlite:///{path}"
 
-    assert import_register(url, read_register()) == 342
+    summary = import_directory(url, read_register(REGISTER_CSV), read_postcodes())
     first = database_contents(path)
-    assert import_register(url, read_register()) == 342
+    assert import_directory(url, read_register(REGISTER_CSV), read_postcodes()) == summary
     second = database_contents(path)
 
-    municipalities, addresses = second
-    assert len(municipalities) == 342 and len(addresses) >= 342
+    assert (summary.municipalities, summary.places, summary.postcodes, summary.postcodes_skipped) == (342, 2501, 4096, 0)
+    assert {table: len(rows) for table, rows in second.items() if table != "addresses"} == {
+        "municipalities": 342, "places": 2501, "postcodes": 4096,
+    }
+    assert len(second["addresses"]) >= 342
     assert second == first
 
 
-def test_directory_loads_every_imported_municipality(directory):
+def test_postcodes_of_a_municipality_the_register_no_longer_has_are_left_out(tmp_path):
+    municipalities = [row for row in read_register(REGISTER_CSV) if row.cbs_code != "GM0363"]
+    summary = import_directory(f"sqlite:///{tmp_path / 'd.db'}", municipalities, read_postcodes())
+    amsterdam_pc4s = sum(1 for row in read_postcodes() if row.cbs_code == "GM0363")
+    assert summary.postcodes_skipped == amsterdam_pc4s > 50
+
+
+def test_directory_loads_every_imported_municipality_and_postcode(directory):
     assert len(directory) == 342
+    assert len(directory.postcodes()) == 4074
+    assert [area.cbs_code for area in directory.postcode_areas("1011")] == ["GM0363"]
+    assert directory.postcode_areas("1000") == []  # PO boxes only
 
 
-# --- Finding a municipality -----------------------------------------------------------
+def test_a_postcode_in_two_municipalities_lists_the_larger_share_first(directory):
+    areas = directory.postcode_areas("5383")  # 's-Hertogenbosch 0.7, Bernheze 0.3
+    assert [(area.cbs_code, area.share) for area in areas] == [("GM0796", 0.7), ("GM1721", 0.3)]
+
+
+def test_every_municipality_has_its_places(directory):
+    assert "Hoofddorp" in directory.by_code("GM0394").places
+    assert sum(len(municipality.places) for municipality in directory.all()) == 2501
+    assert [municipality.name for municipality in directory.all() if not municipality.places] == []
+
+
+def test_place_names_are_split_and_kept_once():
+    assert place_names("Aalsmeer, Kudelstaart, Aalsmeer, ") == ["Aalsmeer", "Kudelstaart"]
+
+
+# --- A broken export is refused --------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "spelling",
+    "text, problem",
     [
-        lambda row: row.name,
-        lambda row: row.short_name,
-        lambda row: row.cbs_code,
-        lambda row: row.name.lower(),
-        lambda row: without_accents(row.name),
+        ("<html><body>Niet gevonden</body></html>", "columns missing"),
+        (REGISTER_CSV.read_text(encoding="utf-8")[:250_000], "unexpected end of data"),
+        (REGISTER_CSV.read_text(encoding="utf-8").replace('"gm0363"', '"gm0014"'), "twice"),
     ],
-    ids=["name", "short_name", "cbs_code", "lower_case", "without_accents"],
+    ids=["html", "cut-off", "duplicate-code"],
 )
-@pytest.mark.parametrize("row", REGISTER, ids=MUNICIPALITY_IDS)
-def test_every_municipality_is_found(directory, row, spelling):
-    found = directory.find(spelling(row))
-    assert found is not None and found.cbs_code == row.cbs_code, spelling(row)
+def test_a_broken_export_is_refused_with_the_reason(text, problem):
+    with pytest.raises(RegisterError, match=problem):
+        parse_register(text)
 
 
-@pytest.mark.parametrize(
-    "typed, official",
-    [
-        ("Den Bosch", "'s-Hertogenbosch"),
-        ("'s-Hertogenbosch", "'s-Hertogenbosch"),
-        ("s-hertogenbosch", "'s-Hertogenbosch"),
-        ("Sudwest Fryslan", "Súdwest-Fryslân"),
-        ("Súdwest-Fryslân", "Súdwest-Fryslân"),
-        ("gemeente Utrecht", "Utrecht"),
-        ("ik woon in Aa en Hunze", "Aa en Hunze"),
-        ("Amsterdm", "Amsterdam"),
-        ("zwole", "Zwolle"),
-        ("Bergen NH", "Bergen (NH)"),
-        ("Bergen (L)", "Bergen (L)"),
-        ("Nuenen c.a.", "Nuenen, Gerwen en Nederwetten"),
-    ],
-)
-def test_residents_spellings_are_found(directory, typed, official):
-    found = directory.find(typed)
-    assert found is not None and found.name == official
-
-
-@pytest.mark.parametrize(
-    "typed",
-    [
-        "",
-        "Bank",
-        "asdf",
-        "'; DROP TABLE municipalities; --",
-        "x" * 10_240,
-        "🏠🏠🏠",
-        "<script>alert(1)</script>",
-    ],
-    ids=["empty", "bank", "asdf", "sql", "10kB", "emoji", "script"],
-)
-def test_text_that_names_no_municipality_gives_none(directory, typed):
-    assert directory.find(typed) is None
-
-
-@pytest.mark.parametrize(
-    "typed",
-    ["Mijn buren en ik wonen in Zwolle", "Het is best ver, maar ik woon in Zwolle"],
-)
-def test_a_common_word_does_not_outrank_the_municipality_named_in_the_text(directory, typed):
-    assert directory.find(typed).name == "Zwolle"
+def test_an_export_with_a_byte_order_mark_is_read():
+    assert len(parse_register("\ufeff" + REGISTER_CSV.read_text(encoding="utf-8"))) == 342
 
 
 # --- Addresses ------------------------------------------------------------------------
 
 
 def test_visiting_and_postal_address_of_aa_en_hunze(directory):
-    aa_en_hunze = directory.find("Aa en Hunze")
+    aa_en_hunze = directory.by_code("GM1680")
     assert aa_en_hunze.visiting_address.lines() == ["Spiekersteeg 1", "9461 BH Gieten"]
     assert aa_en_hunze.postal_address.lines() == ["Postbus 93", "9460 AB Gieten"]
 

@@ -7,13 +7,13 @@ import pytest
 from rasa.nlu.utils.pattern_utils import extract_patterns
 from rasa.shared.nlu.training_data.loading import load_data
 
-from municipalities.importer import read_register
+from municipalities.importer import REGISTER_CSV, read_register
 from municipalities.nlu_lookup import COMMON_WORD_NAMES, LOOKUP_FILE, lookup_yaml
 
 
 def spellings_to_recognise():
     """Each municipality's official and short name, and their lower case unless a common word."""
-    for row in read_register():
+    for row in read_register(REGISTER_CSV):
         names = {row.name, row.short_name}
         names |= {name.lower() for name in names if name not in COMMON_WORD_NAMES}
         for name in sorted(names):
@@ -44,8 +44,8 @@ def test_lookup_file_is_up_to_date_with_the_directory(directory):
 
 
 @pytest.mark.parametrize("cbs_code, name", spellings_to_recognise())
-def test_municipality_is_recognised_in_a_sentence(patterns, directory, cbs_code, name):
-    found = [directory.find(entity) for entity in gemeente_entities(patterns, f"ik woon in {name}, wat is het nummer")]
+def test_municipality_is_recognised_in_a_sentence(patterns, resolver, cbs_code, name):
+    found = [resolver.resolve(entity).municipality for entity in gemeente_entities(patterns, f"ik woon in {name}, wat is het nummer")]
     assert cbs_code in {municipality.cbs_code for municipality in found if municipality}, found
 
 
@@ -69,3 +69,9 @@ def test_a_common_word_name_with_a_capital_is_a_municipality(patterns):
 )
 def test_other_common_dutch_words_are_not_municipalities(patterns, text):
     assert gemeente_entities(patterns, text) == []
+
+
+def test_places_are_a_feature_not_an_entity(patterns):
+    plaats = next(pattern["pattern"] for pattern in patterns if pattern["name"] == "plaats")
+    assert re.search(plaats, "ik woon in Hoofddorp", flags=re.IGNORECASE)
+    assert gemeente_entities(patterns, "ik woon in Hoofddorp") == []

@@ -1,0 +1,292 @@
+"""Local data that a municipality keeps itself: one YAML file per municipality in
+`municipalities/overrides/`, named by CBS code (GM0394.yml). See the README there.
+
+Files are written by helpdesks and Wmo-raden, not programmers, so every problem is
+reported in Dutch with the file, the field and what is wrong. A file with a problem is
+left out as a whole: the assistant then gives the national data, never half a file.
+`OverrideStore` reads the files again when one changes, so a running assistant picks up
+an edit without a restart.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
+
+import yaml
+
+from municipalities.phone import PhoneNumber, parse_phone
+
+OVERRIDES_DIR = Path(__file__).parent / "overrides"
+AUDIENCES = {
+    "ouderen": "ouderen",
+    "beperking": "mensen met een beperking",
+    "ggz": "mensen met psychische problemen",
+    "jeugd": "kinderen, jongeren en ouders",
+    "werk_en_inkomen": "vragen over werk en inkomen",
+    "iedereen": "iedereen",
+}
+MAX_ANSWER_LENGTH = 1500
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+_AMOUNT = re.compile(r"\d{1,3},\d{2}")
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The Wmo-loket, or an organisation that gives cliëntondersteuning."""
+
+    name: str
+    phone: Optional[PhoneNumber] = None
+    email: Optional[str] = None
+    website: Optional[str] = None
+    opening_hours: Optional[str] = None
+    address: Optional[str] = None
+    audiences: Tuple[str, ...] = ()  # keys of AUDIENCES
+    source: Optional[str] = None  # when it differs from the file's source
+
+
+@dataclass(frozen=True)
+class LocalContribution:
+    """A Wmo eigen bijdrage below the national maximum."""
+
+    years: Tuple[int, ...]
+    monthly_amount: str  # Dutch notation: "0,00"
+    for_whom: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Override:
+    cbs_code: str
+    source: str
+    checked: date  # when someone compared the file with its source
+    source_date: Optional[date] = None  # the date of the source itself, when it shows one
+    wmo_desk: Optional[Contact] = None
+    support: Tuple[Contact, ...] = ()
+    contribution: Optional[LocalContribution] = None
+    answers: Mapping[str, str] = field(default_factory=dict)  # topic -> local text
+
+
+@dataclass
+class OverrideError(Exception):
+    """A problem in one file: raised while checking it, listed when loading them all."""
+
+    file: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f", veld {self.field}" if self.field else ""
+        return f"{self.file}{where}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a file is checked against: the national facts the assistant knows."""
+
+    cbs_codes: Set[str]
+    topics: Set[str]
+    national_maximum: Mapping[int, Decimal]  # maximum eigen bijdrage per month, per year
+    today: Callable[[], date] = date.today
+
+
+class _Invalid(Exception):
+    def __init__(self, field_name: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field, self.problem = field_name, problem
+
+
+# --- Checking one file -------------------------------------------------------------------
+
+
+def _mapping(value: Any, name: str, allowed: Set[str]) -> Dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(name, "hier hoort een lijstje velden (naam: waarde)")
+    unknown = sorted(str(key) for key in value if key not in allowed)
+    if unknown:
+        raise _Invalid(f"{name}.{unknown[0]}" if name else unknown[0], f"onbekend veld; toegestaan zijn: {', '.join(sorted(allowed))}")
+    return value
+
+
+def _text(value: Any, name: str, required: bool = False, longest: int = 300) -> Optional[str]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _Invalid(name, "dit veld is verplicht")
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise _Invalid(name, "hier hoort een tekst")
+    text = " ".join(str(value).split())
+    if len(text) > longest:
+        raise _Invalid(name, f"de tekst is te lang ({len(text)} tekens, hoogstens {longest})")
+    return text
+
+
+def _url(value: Any, name: str, required: bool = False) -> Optional[str]:
+    url = _text(value, name, required)
+    if url is not None and not re.fullmatch(r"https://[^\s/]+\.[^\s]+", url):
+        raise _Invalid(name, f"'{url}' is geen veilige webadres; het moet beginnen met https://")
+    return url
+
+
+def _phone(value: Any, name: str) -> Optional[PhoneNumber]:
+    text = _text(value, name)
+    if text is None:
+        return None
+    try:
+        return parse_phone(text)
+    except ValueError:
+        raise _Invalid(name, f"'{text}' is geen geldig Nederlands telefoonnummer (voorbeeld: 020 123 45 67 of 14 020)")
+
+
+def _email(value: Any, name: str) -> Optional[str]:
+    text = _text(value, name)
+    if text is not None and not _EMAIL.fullmatch(text):
+        raise _Invalid(name, f"'{text}' is geen geldig e-mailadres")
+    return text
+
+
+def _date(value: Any, name: str, rules: Rules) -> date:
+    if not isinstance(value, date):
+        raise _Invalid(name, "schrijf de datum als jaar-maand-dag, bijvoorbeeld 2026-11-22")
+    if value > rules.today():
+        raise _Invalid(name, f"de datum {value.isoformat()} ligt in de toekomst")
+    return value
+
+
+def _contact(value: Any, name: str, with_audiences: bool) -> Contact:
+    fields = {"naam", "telefoon", "email", "website", "openingstijden", "adres", "bron"}
+    data = _mapping(value, name, fields | ({"voor"} if with_audiences else set()))
+    contact = Contact(
+        name=_text(data.get("naam"), f"{name}.naam", required=with_audiences) or "Wmo-loket",
+        phone=_phone(data.get("telefoon"), f"{name}.telefoon"),
+        email=_email(data.get("email"), f"{name}.email"),
+        website=_url(data.get("website"), f"{name}.website"),
+        opening_hours=_text(data.get("openingstijden"), f"{name}.openingstijden"),
+        address=_text(data.get("adres"), f"{name}.adres"),
+        audiences=_audiences(data.get("voor"), f"{name}.voor") if with_audiences else (),
+        source=_url(data.get("bron"), f"{name}.bron"),
+    )
+    if not with_audiences and not (contact.phone or contact.email or contact.website):
+        raise _Invalid(name, "geef minstens een telefoonnummer, een e-mailadres of een website")
+    return contact
+
+
+def _audiences(value: Any, name: str) -> Tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value or []
+    if not isinstance(values, list):
+        raise _Invalid(name, "hier hoort een lijst, bijvoorbeeld [ouderen, beperking]")
+    unknown = [str(item) for item in values if item not in AUDIENCES]
+    if unknown:
+        raise _Invalid(name, f"'{unknown[0]}' ken ik niet; kies uit: {', '.join(AUDIENCES)}")
+    return tuple(values)
+
+
+def _contribution(value: Any, rules: Rules) -> LocalContribution:
+    data = _mapping(value, "eigen_bijdrage", {"jaar", "bedrag_per_maand", "voor_wie", "bron"})
+    years = data.get("jaar") if isinstance(data.get("jaar"), list) else [data.get("jaar")]
+    unknown = [year for year in years if year not in rules.national_maximum]
+    if unknown or not years:
+        known = ", ".join(str(known_year) for known_year in sorted(rules.national_maximum))
+        raise _Invalid("eigen_bijdrage.jaar", f"'{unknown[0] if unknown else ''}' is geen jaar met een bekend landelijk bedrag ({known})")
+    amount = _text(data.get("bedrag_per_maand"), "eigen_bijdrage.bedrag_per_maand", required=True)
+    if not _AMOUNT.fullmatch(amount):
+        raise _Invalid("eigen_bijdrage.bedrag_per_maand", f"'{amount}' is geen bedrag; schrijf bijvoorbeeld \"0,00\" of \"17,50\"")
+    for year in years:
+        maximum = rules.national_maximum[year]
+        if Decimal(amount.replace(",", ".")) >= maximum:
+            shown = f"{maximum:.2f}".replace(".", ",")
+            raise _Invalid("eigen_bijdrage.bedrag_per_maand", f"€ {amount} is niet lager dan het landelijke maximum in {year} (€ {shown})")
+    return LocalContribution(
+        years=tuple(years),
+        monthly_amount=amount,
+        for_whom=_text(data.get("voor_wie"), "eigen_bijdrage.voor_wie", required=True),
+        source=_url(data.get("bron"), "eigen_bijdrage.bron", required=True),
+    )
+
+
+def _answers(value: Any, rules: Rules) -> Dict[str, str]:
+    data = _mapping(value, "antwoorden", rules.topics)
+    return {
+        topic: _text(text, f"antwoorden.{topic}", required=True, longest=MAX_ANSWER_LENGTH) for topic, text in data.items()
+    }
+
+
+def parse_override(path: Path, rules: Rules) -> Override:
+    """One file as an Override; OverrideError (raised) names the first problem."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        file_code = path.stem.upper()
+        if not re.fullmatch(r"GM\d{4}", path.stem):
+            raise _Invalid("", "de bestandsnaam moet de CBS-code zijn, bijvoorbeeld GM0394.yml")
+        data = _mapping(data, "", {"gemeente", "bron", "bron_datum", "gecontroleerd", "wmo_loket", "clientondersteuning", "eigen_bijdrage", "antwoorden"})
+        code = _text(data.get("gemeente"), "gemeente", required=True).upper()
+        if code not in rules.cbs_codes:
+            raise _Invalid("gemeente", f"'{code}' is geen bestaande CBS-code van een gemeente")
+        if code != file_code:
+            raise _Invalid("gemeente", f"'{code}' past niet bij de bestandsnaam {path.name}")
+        support = data.get("clientondersteuning") or []
+        if not isinstance(support, list):
+            raise _Invalid("clientondersteuning", "hier hoort een lijst van organisaties (elk begint met '- naam:')")
+        return Override(
+            cbs_code=code,
+            source=_url(data.get("bron"), "bron", required=True),
+            checked=_date(data.get("gecontroleerd"), "gecontroleerd", rules),
+            source_date=_date(data["bron_datum"], "bron_datum", rules) if data.get("bron_datum") else None,
+            wmo_desk=_contact(data["wmo_loket"], "wmo_loket", with_audiences=False) if data.get("wmo_loket") else None,
+            support=tuple(_contact(item, f"clientondersteuning[{index + 1}]", with_audiences=True) for index, item in enumerate(support)),
+            contribution=_contribution(data["eigen_bijdrage"], rules) if data.get("eigen_bijdrage") else None,
+            answers=_answers(data["antwoorden"], rules) if data.get("antwoorden") else {},
+        )
+    except _Invalid as invalid:
+        raise OverrideError(path.name, invalid.field, invalid.problem) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (regel {mark.line + 1})" if mark else ""
+        raise OverrideError(path.name, "", f"het bestand is geen geldige YAML{where}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise OverrideError(path.name, "", f"het bestand kan niet gelezen worden: {error}") from None
+
+
+def load_overrides(folder: Path, rules: Rules) -> Tuple[Dict[str, Override], List[OverrideError]]:
+    """Every valid file by CBS code, and the problems of the others."""
+    overrides: Dict[str, Override] = {}
+    errors: List[OverrideError] = []
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            override = parse_override(path, rules)
+        except OverrideError as error:
+            errors.append(error)
+        else:
+            overrides[override.cbs_code] = override
+    return overrides, errors
+
+
+class OverrideStore:
+    """The overrides of a folder, read again when a file is added, changed or removed."""
+
+    def __init__(self, folder: Path, rules: Rules) -> None:
+        self.folder, self.rules = folder, rules
+        self._signature: Optional[Tuple[Tuple[str, int], ...]] = None
+        self._overrides: Dict[str, Override] = {}
+        self.errors: List[OverrideError] = []
+
+    def get(self, cbs_code: str) -> Optional[Override]:
+        self._refresh()
+        return self._overrides.get(cbs_code)
+
+    def all(self) -> Dict[str, Override]:
+        self._refresh()
+        return dict(self._overrides)
+
+    def _refresh(self) -> None:
+        signature = tuple((path.name, path.stat().st_mtime_ns) for path in sorted(self.folder.glob("*.yml")))
+        if signature == self._signature:
+            return
+        self._overrides, self.errors = load_overrides(self.folder, self.rules)
+        self._signature = signature
+        for error in self.errors:
+            logger.warning("Local data not used: %s", error)
