@@ -3,7 +3,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import municipality_and_local_data
+from actions.services import local_context
 from assistant.answers import build_answer, topics
 
 
@@ -14,8 +14,9 @@ def requested_year(tracker: Tracker) -> Optional[int]:
 
 
 class ActionAnswerQuestion(Action):
-    """Answers a question about one topic with its sources: the national answer, or the
-    local one when the resident's municipality (slot `gemeente`) provided it.
+    """Answers a question about one topic with its sources: the national answer, with what
+    is known about the resident's municipality (slot `gemeente`): its own answer text, a
+    lower eigen bijdrage, the zorgkantoor of its region.
 
     The topic is the intent of the resident's last message.
     """
@@ -30,7 +31,6 @@ class ActionAnswerQuestion(Action):
         if topic not in topics():
             dispatcher.utter_message(response="utter_fallback_topics")
             return []
-        municipality, local = municipality_and_local_data(tracker.get_slot("gemeente"))
-        answer = build_answer(topic, requested_year(tracker), municipality=municipality and municipality.name, local=local)
+        answer = build_answer(topic, requested_year(tracker), local=local_context(tracker.get_slot("gemeente")))
         dispatcher.utter_message(text=answer.render())
         return []

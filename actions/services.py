@@ -1,8 +1,9 @@
 """The plain-Python services the actions use, created once per action server."""
 
 from functools import lru_cache
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
+from assistant.answers import Local
 from assistant.local_data import override_store
 from municipalities import Directory, default_database_url
 from municipalities.aliases import load_aliases
@@ -10,6 +11,7 @@ from municipalities.directory import Municipality
 from municipalities.importer import ensure_imported
 from municipalities.overrides import Override, OverrideStore
 from municipalities.resolver import Resolver
+from municipalities.zorgkantoren import Zorgkantoor, load_zorgkantoren
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +32,21 @@ def overrides() -> OverrideStore:
     return override_store(directory())
 
 
+@lru_cache(maxsize=1)
+def zorgkantoren() -> Dict[str, Zorgkantoor]:
+    return load_zorgkantoren()
+
+
 def municipality_and_local_data(slot_value: Optional[str]) -> Tuple[Optional[Municipality], Optional[Override]]:
     """The municipality in the `gemeente` slot (an official name once the form validated it,
     else the name as typed) and its own data, if any."""
     municipality = resolver().resolve(slot_value).municipality if slot_value else None
     return municipality, overrides().get(municipality.cbs_code) if municipality else None
+
+
+def local_context(slot_value: Optional[str]) -> Optional[Local]:
+    """What the answers may add about the resident's municipality, if it is known."""
+    municipality, override = municipality_and_local_data(slot_value)
+    if municipality is None:
+        return None
+    return Local(municipality.name, override, zorgkantoren().get(municipality.cbs_code))

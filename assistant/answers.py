@@ -16,12 +16,14 @@ import yaml
 from assistant.dutch import dutch_date
 from assistant.facts import Facts, Source, Tariff, load_facts
 from municipalities.overrides import Override
+from municipalities.zorgkantoren import Zorgkantoor
 
 ANSWERS_FILE = Path(__file__).parent / "content" / "answers.yml"
 MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yml"
 UNKNOWN_YEAR_TOPIC = "eigen_bijdrage_jaar_onbekend"
 # Answers that name the maximum eigen bijdrage: a municipality that charges less adds a sentence.
 CONTRIBUTION_TOPICS = ("eigen_bijdrage_wat", "eigen_bijdrage_hoeveel", "eigen_bijdrage_wie_betaalt")
+WLZ_TOPIC = "wlz_clientondersteuning"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,19 @@ class Answer:
         label = "Bron" if len(urls_by_organisation) == 1 else "Bronnen"
         names = "; ".join(f"{organisation}, {' en '.join(urls)}" for organisation, urls in urls_by_organisation.items())
         return f"{self.text}\n\n{label}: {names}" if self.sources else self.text
+
+    def extended(self, text: str, source: Source) -> "Answer":
+        """This answer with a local paragraph and its source added."""
+        return Answer(f"{self.text}\n\n{text}", tuple(dict.fromkeys(self.sources + (source,))))
+
+
+@dataclass(frozen=True)
+class Local:
+    """What is known about the resident's municipality beyond the national facts."""
+
+    municipality: str
+    override: Optional[Override] = None
+    zorgkantoor: Optional[Zorgkantoor] = None
 
 
 @lru_cache(maxsize=1)
@@ -64,37 +79,47 @@ def _fill(topic: str, facts: Facts, tariff: Tariff, extra: Dict[str, str]) -> An
     return Answer(entry["text"].format(**values), tuple(dict.fromkeys(sources)))
 
 
-def build_answer(
-    topic: str, year: Optional[int] = None, today: Optional[date] = None,
-    municipality: Optional[str] = None, local: Optional[Override] = None,
-) -> Answer:
+def build_answer(topic: str, year: Optional[int] = None, today: Optional[date] = None, local: Optional[Local] = None) -> Answer:
     """The answer to `topic`; `year` picks the year of the eigen bijdrage.
 
-    Asked about a year the facts do not cover, the answer says so and gives the
-    current amount instead. With the `local` data of the resident's `municipality`, a
-    local answer text replaces the national one, and a lower local eigen bijdrage is added.
+    Asked about a year the facts do not cover, the answer says so and gives the current
+    amount instead. With `local` data about the resident's municipality, its own answer
+    text replaces the national one, and a lower eigen bijdrage or the region's zorgkantoor
+    is added.
     """
-    if local and topic in local.answers:
-        return Answer(local.answers[topic], (_local_source(municipality, local.source, local),))
+    override = local.override if local else None
+    if override and topic in override.answers:
+        return Answer(override.answers[topic], (_local_source(local, override.source),))
     facts = load_facts()
     tariff = facts.tariff(year) if year else None
     answer = _fill(topic, facts, tariff or facts.current_tariff(today), {})
     if year and not tariff and "{jaar}" in load_answer_texts()[topic]["text"]:
         notice = _fill(UNKNOWN_YEAR_TOPIC, facts, facts.current_tariff(today), {"gevraagd_jaar": str(year)})
         answer = Answer(f"{notice.text} {answer.text}", answer.sources)
-    contribution = local.contribution if local else None
-    answer_year = (tariff or facts.current_tariff(today)).year
-    if contribution and topic in CONTRIBUTION_TOPICS and answer_year in contribution.years:
-        lower = message(
-            "eigen_bijdrage_lokaal", gemeente=municipality, jaar=str(answer_year),
-            bedrag=contribution.monthly_amount, voor_wie=contribution.for_whom,
-        )
-        answer = Answer(f"{answer.text}\n\n{lower}", answer.sources + (_local_source(municipality, contribution.source, local),))
+    if local:
+        answer = _with_local_facts(answer, topic, (tariff or facts.current_tariff(today)).year, local)
     return answer
 
 
-def _local_source(municipality: Optional[str], url: str, local: Override) -> Source:
-    return Source(f"lokale gegevens voor de gemeente {municipality}, nagekeken op {dutch_date(local.checked)}", url, local.checked)
+def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> Answer:
+    contribution = local.override.contribution if local.override else None
+    if contribution and topic in CONTRIBUTION_TOPICS and year in contribution.years:
+        lower = message(
+            "eigen_bijdrage_lokaal", gemeente=local.municipality, jaar=str(year),
+            bedrag=contribution.monthly_amount, voor_wie=contribution.for_whom,
+        )
+        answer = answer.extended(lower, _local_source(local, contribution.source))
+    zorgkantoor = local.zorgkantoor
+    if zorgkantoor and topic == WLZ_TOPIC:
+        region = message("wlz_zorgkantoor_regio", gemeente=local.municipality, regio=zorgkantoor.region, zorgkantoor=zorgkantoor.name)
+        website = f" Website: {zorgkantoor.website}" if zorgkantoor.website else ""
+        answer = answer.extended(region + website, Source(f"zorgkantoorregio {zorgkantoor.region}", zorgkantoor.source, zorgkantoor.checked))
+    return answer
+
+
+def _local_source(local: Local, url: str) -> Source:
+    checked = local.override.checked
+    return Source(f"lokale gegevens voor de gemeente {local.municipality}, nagekeken op {dutch_date(checked)}", url, checked)
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,9 @@
 """Mask personal numbers and addresses in what residents type, before it is stored.
 
-Residents type BSNs, phone numbers, e-mail addresses and IBANs into a chat. The
-tracker store keeps conversations; it keeps them with these masked:
-"mijn bsn is 111222333" -> "mijn bsn is [BSN]".
+Residents type BSNs, phone numbers, e-mail addresses, IBANs and postcodes into a chat.
+The tracker store keeps conversations; it keeps them with these masked:
+"mijn bsn is 111222333" -> "mijn bsn is [BSN]"; "1011 AB" -> "1011 [..]" (the four
+digits are enough to find the municipality; the letters narrow it down to a street).
 """
 
 import re
@@ -13,6 +14,9 @@ IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(\s?\d){10}\b", re.IGNORECASE)
 # Eight or more digits, possibly with separators or a leading +: BSNs, phone numbers,
 # account and customer numbers. Postcodes, years and amounts have fewer digits.
 LONG_NUMBER = re.compile(r"[+(]?\d(?:[\s.\-/()]{0,2}\d){7,}")
+# A 6-position postcode: capitals ("1011 AB", "1011AB") or small letters right after the
+# digits ("1011ab"); "in 2024 en 2025" is not a postcode.
+POSTCODE = re.compile(r"\b([1-9]\d{3})(?: ?[A-Z]{2}|[a-z]{2})\b")
 FIELDS_WITH_TEXT = {"text", "value"}
 
 
@@ -34,10 +38,12 @@ def _number_label(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
-    """`text` with e-mail addresses, IBANs, BSNs, phone numbers and other long numbers masked."""
+    """`text` with e-mail addresses, IBANs, BSNs, phone numbers, other long numbers and the
+    letters of postcodes masked."""
     text = EMAIL.sub("[e-mail]", text)
     text = IBAN.sub("[IBAN]", text)
-    return LONG_NUMBER.sub(_number_label, text)
+    text = LONG_NUMBER.sub(_number_label, text)
+    return POSTCODE.sub(r"\1 [..]", text)
 
 
 def redact_fields(data: Any) -> Any:

@@ -244,6 +244,15 @@ def test_a_local_answer_text_replaces_the_national_one(tmp_path, monkeypatch, di
     assert answer_for("clientondersteuning_aanvragen", {"gemeente": "Utrecht"}) == build_answer("clientondersteuning_aanvragen").render()
 
 
+def test_the_wlz_answer_names_the_zorgkantoor_of_the_region_only_where_a_source_does():
+    enschede = answer_for("wlz_clientondersteuning", {"gemeente": "Enschede"})
+    assert "De gemeente Enschede hoort bij de zorgkantoorregio Twente. Het zorgkantoor daar is Menzis Zorgkantoor." in enschede
+    assert "zorgkantoorregio Twente, https://www.rtvoost.nl/" in enschede
+    utrecht = answer_for("wlz_clientondersteuning", {"gemeente": "Utrecht"})
+    assert utrecht == build_answer("wlz_clientondersteuning").render()
+    assert "zorgkantoor, niet via de gemeente" in utrecht and "www.zn.nl" in utrecht and "Het Juiste Loket" in utrecht
+
+
 def test_every_action_in_the_domain_is_implemented():
     implemented = {action().name() for action in (ActionAnswerQuestion, ActionGiveMunicipalityContact, ActionAskGemeente, ValidateGemeenteForm)}
     assert set(DOMAIN["actions"]) == implemented

@@ -57,9 +57,9 @@ def test_greeting_offers_the_topics_as_buttons(chat):
 
 
 def test_phone_number_of_a_named_municipality(chat, directory: Directory):
-    utrecht = directory.find("Utrecht")
+    utrecht = directory.by_code("GM0344")
     text = joined(chat("Wat is het telefoonnummer van de gemeente Utrecht?"))
-    assert f"Telefoon: {utrecht.phone}" in text and "Bron: Register van Overheidsorganisaties" in text
+    assert f"Telefoon: {utrecht.phone.display}" in text and "Bron: Register van Overheidsorganisaties" in text
 
 
 def test_amount_of_the_eigen_bijdrage_comes_from_the_facts(chat):
@@ -70,10 +70,47 @@ def test_amount_of_the_eigen_bijdrage_comes_from_the_facts(chat):
 
 def test_form_asks_the_municipality_gives_a_second_chance_and_remembers_it(chat, directory: Directory):
     assert "In welke gemeente woont u?" in joined(chat("Waar vind ik cliëntondersteuning?"))
-    assert "Ik ken geen gemeente met de naam" in joined(chat("Bnk"))
+    assert "Ik ken geen gemeente of woonplaats met de naam" in joined(chat("Bnk"))
     text = joined(chat("Zwolle"))
-    assert f"Telefoon: {directory.find('Zwolle').phone}" in text
+    assert f"Telefoon: {directory.by_code('GM0193').phone.display}" in text
     assert "gemeente Zwolle" in joined(chat("wat is het adres van de gemeente"))
+
+
+def test_a_place_gives_its_municipality_with_the_local_data_before_the_general_number(chat):
+    text = joined(chat("ik woon in Hoofddorp"))  # the channel sends each paragraph as a message
+    order = [
+        "Hoofddorp ligt in de gemeente Haarlemmermeer.",
+        "Het Wmo-loket van de gemeente Haarlemmermeer: Sociale Dienstverlening\nTelefoon: 0900 1852",
+        "Nagekeken op",
+        "Het algemene nummer en adres van de gemeente Haarlemmermeer:",
+        "Bron: Register van Overheidsorganisaties",
+    ]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), text
+
+
+def test_a_postcode_gives_amsterdam(chat):
+    text = joined(chat("1011AB"))
+    assert "Postcode 1011 hoort bij de gemeente Amsterdam." in text
+    assert "Het algemene nummer en adres van de gemeente Amsterdam:" in text
+
+
+def test_a_postcode_as_the_answer_to_the_question(chat):
+    assert "In welke gemeente woont u?" in joined(chat("hoe bereik ik het wmo loket"))
+    assert "Postcode 3511 hoort bij de gemeente Utrecht." in joined(chat("3511 AB"))
+
+
+def test_an_ambiguous_place_offers_a_choice_and_a_button_gives_the_contact(chat):
+    replies = chat("mijn moeder woont in Hoenderloo")
+    assert "Hoenderloo vind ik in twee gemeenten: Apeldoorn en Ede." in joined(replies)
+    buttons = {button["title"]: button["payload"] for reply in replies for button in reply.get("buttons", [])}
+    assert set(buttons) == {"Apeldoorn", "Ede"}
+    assert "Dit zijn de contactgegevens van de gemeente Ede:" in joined(chat(buttons["Ede"]))
+
+
+def test_wlz_clientondersteuning_goes_through_the_zorgkantoor(chat):
+    text = joined(chat("ik heb een wlz indicatie, wie helpt mij met cliëntondersteuning?"))
+    assert "via het zorgkantoor, niet via de gemeente" in text and "Bronnen:" in text
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 10_000, "🙂🙂🙂", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>"])
