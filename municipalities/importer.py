@@ -227,11 +227,12 @@ def build_directory(database_url: str) -> ImportSummary:
 
 
 def ensure_imported(database_url: str) -> None:
-    """Build the directory when its database is missing or empty."""
+    """Build the directory when its database is missing, empty, or without places or
+    postcodes (made by an older version)."""
     engine = create_engine(database_url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
-        empty = session.query(MunicipalityRow).first() is None
+        incomplete = any(session.query(table).first() is None for table in (MunicipalityRow, PlaceRow, PostcodeRow))
     engine.dispose()
-    if empty:
+    if incomplete:
         build_directory(database_url)

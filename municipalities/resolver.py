@@ -59,6 +59,7 @@ _PROVINCE_SUFFIX = re.compile(rf"^(.+) ({'|'.join(PROVINCES)})$")
 _CBS_CODE = re.compile(r"\bGM ?(\d{4})\b", re.IGNORECASE)
 _PC6 = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})( ?)([A-Za-z]{2})(?![\dA-Za-z])")
 _PC4 = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})(?![\dA-Za-z])")
+_ONLY_PC6 = re.compile(r"[1-9]\d{3} ?[a-z]{2}")  # normalised words: "1011 ab", "1011ab"
 
 
 class Outcome(str, Enum):
@@ -272,7 +273,7 @@ def _counts_in_sentence(entry: _Entry, text_words: List[Word], start: int, end: 
 def _postcode(text: str, text_words: List[Word], core: Tuple[int, int]) -> Optional[str]:
     """The PC4 of a postcode in the text; "in 2024 en 2025" is not a postcode."""
     named = any(word.key == "postcode" for word in text_words)
-    only_postcode = core[1] - core[0] <= 2 and all(any(c.isdigit() for c in word.key) or len(word.key) == 2 for word in text_words[core[0] : core[1]])
+    only_postcode = bool(_ONLY_PC6.fullmatch(" ".join(word.key for word in text_words[core[0] : core[1]])))
     for match in _PC6.finditer(text):
         digits, space, letters = match.groups()
         if not space or letters.isupper() or named or only_postcode:

@@ -5,9 +5,11 @@ import sqlite3
 
 import pytest
 
+from municipalities.directory import Directory
 from municipalities.importer import (
     REGISTER_CSV,
     RegisterError,
+    ensure_imported,
     first_value,
     import_directory,
     parse_key_values,
@@ -78,6 +80,13 @@ def test_postcodes_of_a_municipality_the_register_no_longer_has_are_left_out(tmp
     summary = import_directory(f"sqlite:///{tmp_path / 'd.db'}", municipalities, read_postcodes())
     amsterdam_pc4s = sum(1 for row in read_postcodes() if row.cbs_code == "GM0363")
     assert summary.postcodes_skipped == amsterdam_pc4s > 50
+
+
+def test_a_database_without_postcodes_is_built_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    import_directory(url, read_register(REGISTER_CSV), [])  # as a version without postcodes left it
+    ensure_imported(url)
+    assert len(Directory.load(url).postcodes()) == 4074
 
 
 def test_directory_loads_every_imported_municipality_and_postcode(directory):
