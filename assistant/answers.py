@@ -123,10 +123,10 @@ def _local_source(local: Local, url: str) -> Source:
 
 
 @lru_cache(maxsize=1)
-def _messages() -> Dict[str, str]:
+def message_templates() -> Dict[str, str]:
     return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
 
 
 def message(key: str, **values: str) -> str:
     """A short message from content/messages.yml, e.g. message("gemeente_onbekend", invoer="Bnk")."""
-    return _messages()[key].format(**values)
+    return message_templates()[key].format(**values)

@@ -220,7 +220,7 @@ def answer_for(topic, slots, text=""):
 
 def test_a_lower_local_eigen_bijdrage_is_added_for_its_year():
     in_2025 = answer_for("eigen_bijdrage_hoeveel", {"gemeente": "Amsterdam"}, "hoeveel in 2025")
-    assert "De gemeente Amsterdam vraagt in 2025 € 0,00 per maand van inwoners met schulden" in in_2025
+    assert "De gemeente Amsterdam vraagt minder. In 2025 is het € 0,00 per maand voor inwoners met schulden" in in_2025
     assert "lokale gegevens voor de gemeente Amsterdam" in in_2025
     in_2026 = answer_for("eigen_bijdrage_hoeveel", {"gemeente": "Amsterdam"}, "hoeveel in 2026")
     assert "De gemeente Amsterdam vraagt" not in in_2026

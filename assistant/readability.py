@@ -1,0 +1,95 @@
+"""How easy a Dutch text is to read: average sentence length and the Flesch-Douma score,
+for every text a resident reads. `python -m assistant.readability` prints the table; the
+tests hold every text to the project's B1 limits.
+
+Flesch-Douma (Douma 1960, the Dutch form of Flesch's reading ease):
+    206.84 - 0.77 * (syllables per 100 words) - 0.93 * (words per sentence)
+60-70 is "fairly easy", 70-80 "easy". Syllables are counted as groups of vowels, with the
+Dutch double vowels and diphthongs ("aa", "ij", "oe", "eeu", ...) as one.
+
+Web addresses, e-mail addresses and "Bron:" lines are not prose and are left out.
+"""
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Tuple
+
+import yaml
+
+from assistant.answers import build_answer, message_templates, topics
+
+# The project's B1 limits for every text a resident reads. Flesch-Douma says little about
+# a text of a few words ("Gratis cliëntondersteuning in Ede:"), so it counts from 20 words.
+MAX_WORDS_PER_SENTENCE = 12.0
+MIN_FLESCH_DOUMA = 60.0
+MIN_WORDS_FOR_SCORE = 20
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+# Realistic values for the {fields} of messages, so that they are measured as residents read them.
+EXAMPLE_VALUES = {
+    "gemeente": "Haarlemmermeer", "plaats": "Hoofddorp", "postcode": "1011", "aantal": "twee",
+    "gemeenten": "Apeldoorn en Ede", "naam": "Hoenderloo", "datum": "22 november 2026", "invoer": "Bnk",
+    "regio": "Twente", "zorgkantoor": "Menzis Zorgkantoor", "jaar": "2026", "bedrag": "0,00",
+    "voor_wie": "inwoners met een laag inkomen",
+}
+
+_NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+_VOWEL_GROUP = re.compile(r"eeu|ieu|oei|aai|ooi|aa|ee|oo|uu|ie|oe|eu|ei|ij|ui|ou|au|[aeiouyáéíóúàèëïöü]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Readability:
+    sentences: int
+    words: int
+    syllables: int
+
+    @property
+    def words_per_sentence(self) -> float:
+        return self.words / self.sentences if self.sentences else 0.0
+
+    @property
+    def flesch_douma(self) -> float:
+        if not self.words:
+            return 100.0
+        return 206.84 - 77 * self.syllables / self.words - 0.93 * self.words_per_sentence
+
+    def is_b1(self) -> bool:
+        short = self.words < MIN_WORDS_FOR_SCORE
+        return self.words_per_sentence <= MAX_WORDS_PER_SENTENCE and (short or self.flesch_douma >= MIN_FLESCH_DOUMA)
+
+
+def syllables(word: str) -> int:
+    """Vowel groups, at least one: 'ondersteuning' -> 4, 'huishouden' -> 3."""
+    return max(1, len(_VOWEL_GROUP.findall(word))) if word[:1].isalpha() else 1
+
+
+def measure(text: str) -> Readability:
+    prose = _NOT_PROSE.sub(" ", text)
+    sentences: List[List[str]] = [_WORD.findall(part) for part in _SENTENCE_END.split(prose)]
+    sentences = [words for words in sentences if words]
+    all_words = [word for words in sentences for word in words]
+    return Readability(len(sentences), len(all_words), sum(syllables(word) for word in all_words))
+
+
+def resident_texts() -> Iterator[Tuple[str, str]]:
+    """(name, text) of every answer, message and response, as a resident reads it."""
+    for topic in topics():
+        yield f"answer {topic}", build_answer(topic).text
+    for key, template in message_templates().items():
+        fields = {field for _, field, _, _ in string.Formatter().parse(template) if field}
+        yield f"message {key}", template.format(**{field: EXAMPLE_VALUES[field] for field in fields})
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
+    for name, variants in responses.items():
+        for variant in variants:
+            yield f"response {name}", variant["text"]
+
+
+if __name__ == "__main__":
+    print(f"{'text':50} {'words':>5} {'w/sent':>6} {'Flesch-Douma':>12}  B1")
+    for name, text in resident_texts():
+        result = measure(text)
+        score = f"{result.flesch_douma:12.1f}" if result.words >= MIN_WORDS_FOR_SCORE else f"{'(short)':>12}"
+        print(f"{name:50} {result.words:5} {result.words_per_sentence:6.1f} {score}  {'ok' if result.is_b1() else 'NO'}")

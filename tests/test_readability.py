@@ -1,0 +1,45 @@
+"""Every text a resident reads meets the project's B1 limits (assistant/readability.py)."""
+
+import pytest
+import yaml
+
+from assistant.answers import message_templates, topics
+from assistant.readability import DOMAIN_FILE, MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA, MIN_WORDS_FOR_SCORE, measure, resident_texts, syllables
+
+TEXTS = list(resident_texts())
+
+
+@pytest.mark.parametrize("name, text", TEXTS, ids=[name for name, _ in TEXTS])
+def test_text_is_b1(name, text):
+    result = measure(text)
+    assert result.words_per_sentence <= MAX_WORDS_PER_SENTENCE, f"{name}: {result.words_per_sentence:.1f} words per sentence"
+    if result.words >= MIN_WORDS_FOR_SCORE:
+        assert result.flesch_douma >= MIN_FLESCH_DOUMA, f"{name}: Flesch-Douma {result.flesch_douma:.1f}"
+
+
+def test_every_answer_message_and_response_is_checked():
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
+    expected = len(topics()) + len(message_templates()) + sum(len(variants) for variants in responses.values())
+    assert len(TEXTS) == expected > 40
+
+
+@pytest.mark.parametrize(
+    "word, count",
+    [("hulp", 1), ("gemeente", 3), ("huishouden", 3), ("ondersteuning", 4), ("zorgverzekeraar", 5), ("eeuw", 1), ("Wmo", 1), ("cliëntondersteuning", 6)],
+)
+def test_dutch_syllables(word, count):
+    assert syllables(word) == count
+
+
+def test_sentences_urls_and_sources():
+    result = measure("Bel de gemeente. Kijk op https://www.example.nl/een/heel/lang/adres.\n\nBron: CAK, https://www.hetcak.nl")
+    assert (result.sentences, result.words) == (2, 5)
+
+
+def test_a_long_sentence_with_long_words_fails_the_limits():
+    text = (
+        "De onafhankelijke cliëntondersteuningsorganisatie ondersteunt zorgvragers bij de "
+        "totstandkoming van maatwerkvoorzieningen overeenkomstig de verordening maatschappelijke ondersteuning."
+    )
+    result = measure(text)
+    assert not result.is_b1() and result.words_per_sentence > MAX_WORDS_PER_SENTENCE and result.flesch_douma < MIN_FLESCH_DOUMA
