@@ -108,7 +108,6 @@ class Directory:
 
     def __init__(self, municipalities: List[Municipality], postcodes: Dict[str, List[PostcodeArea]]) -> None:
         self._by_code = {municipality.cbs_code: municipality for municipality in municipalities}
-        self._by_name = {municipality.name: municipality for municipality in municipalities}
         self._postcodes = {
             pc4: sorted(areas, key=lambda area: -area.share) for pc4, areas in postcodes.items()
         }
@@ -135,10 +134,6 @@ class Directory:
 
     def by_code(self, cbs_code: str) -> Optional[Municipality]:
         return self._by_code.get(cbs_code.strip().upper())
-
-    def by_name(self, official_name: str) -> Optional[Municipality]:
-        """Exactly as the register writes it: "'s-Hertogenbosch", "Bergen (NH)"."""
-        return self._by_name.get(official_name)
 
     def postcode_areas(self, pc4: str) -> List[PostcodeArea]:
         """The municipalities a PC4 lies in, largest share first; empty when unknown."""

@@ -75,3 +75,29 @@ def test_facts_and_answers_files_are_valid_yaml():
 
 def test_message_fills_in_values():
     assert '"Bnk"' in message("gemeente_onbekend", invoer="Bnk")
+
+
+def test_domain_responses_contain_no_typed_numbers():
+    responses = yaml.safe_load(open("domain.yml", encoding="utf-8"))["responses"]
+    for name, variants in responses.items():
+        for variant in variants:
+            assert not re.search(r"\d", variant["text"]), name
+
+
+NUMBER = re.compile(r"\d+(?:,\d+)?")
+
+
+def numbers_in_facts():
+    """Every number the facts file holds: amounts, years, deadlines, phone numbers."""
+    facts = load_facts()
+    values = [fact.text for fact in facts.facts.values()]
+    values += [f"{tariff.year} {tariff.amount} {tariff.period}" for tariff in facts.tariffs.values()]
+    return {number for value in values for number in NUMBER.findall(value)}
+
+
+@pytest.mark.parametrize("year", [None, *range(2019, 2027), 2031])
+@pytest.mark.parametrize("topic", topics())
+def test_every_number_in_an_answer_comes_from_the_facts(topic, year):
+    text = re.sub(r"https?://\S+|www\.\S+", "", build_answer(topic, year, today=date(2026, 11, 22)).text)
+    typed = set(NUMBER.findall(text)) - numbers_in_facts() - {str(year)}
+    assert not typed, f"{topic}: numbers not from facts.yml: {typed}"
