@@ -82,7 +82,13 @@ def general_text(municipality: Municipality, local: Optional[Override] = None) -
     return f"{message(heading, gemeente=municipality.name)}\n{lines}{advice}\n\n{register_source_line(municipality)}"
 
 
-def _register_lines(municipality: Municipality) -> List[str]:
+def referral_text(municipality: Municipality) -> str:
+    """For a question that is not about Wegwijzer's topics: where the municipality can be reached."""
+    lines = "\n".join(_register_lines(municipality, ("Telefoon", "Website", "Afspraak maken")))
+    return f"{message('buiten_onderwerp_gemeente', gemeente=municipality.name)}\n{lines}\n\n{register_source_line(municipality)}"
+
+
+def _register_lines(municipality: Municipality, labels: Optional[Sequence[str]] = None) -> List[str]:
     """'Label: value' for each contact detail the register has."""
     details = [
         ("Telefoon", municipality.phone_display),
@@ -92,7 +98,7 @@ def _register_lines(municipality: Municipality) -> List[str]:
         ("Bezoekadres", _address(municipality.visiting_address)),
         ("Postadres", _address(municipality.postal_address)),
     ]
-    return [f"{label}: {value}" for label, value in details if value]
+    return [f"{label}: {value}" for label, value in details if value and (labels is None or label in labels)]
 
 
 def _address(address: Optional[Address]) -> Optional[str]:

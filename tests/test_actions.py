@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_question import ActionAnswerQuestion
 from actions.municipality_contact import ActionGiveMunicipalityContact
 from actions.municipality_form import ActionAskGemeente, ValidateGemeenteForm
+from actions.out_of_scope import ActionAnswerOutOfScope
 from assistant.answers import build_answer, topics
 
 DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
@@ -253,6 +254,22 @@ def test_the_wlz_answer_names_the_zorgkantoor_of_the_region_only_where_a_source_
     assert "zorgkantoor, niet via de gemeente" in utrecht and "www.zn.nl" in utrecht and "Het Juiste Loket" in utrecht
 
 
+def test_out_of_scope_points_to_the_municipality_with_its_contact_data_when_known(directory):
+    dispatcher = CollectingDispatcher()
+    ActionAnswerOutOfScope().run(dispatcher, make_tracker("out_of_scope", "paspoort kwijt", slots={"gemeente": "Zwolle"}), DOMAIN)
+    [reply] = dispatcher.messages
+    assert reply["text"].startswith("Daar kan ik u niet mee helpen. Dat is een vraag voor de gemeente Zwolle.")
+    assert f"Telefoon: {directory.by_code('GM0193').phone.display}" in reply["text"] and "Bezoekadres" not in reply["text"]
+    assert "Bron: Register van Overheidsorganisaties" in reply["text"] and reply["custom"]["cbs_code"] == "GM0193"
+
+
+def test_out_of_scope_without_a_municipality_offers_to_find_it():
+    dispatcher = CollectingDispatcher()
+    ActionAnswerOutOfScope().run(dispatcher, make_tracker("out_of_scope", "paspoort kwijt"), DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
 def test_every_action_in_the_domain_is_implemented():
-    implemented = {action().name() for action in (ActionAnswerQuestion, ActionGiveMunicipalityContact, ActionAskGemeente, ValidateGemeenteForm)}
+    actions = (ActionAnswerQuestion, ActionAnswerOutOfScope, ActionGiveMunicipalityContact, ActionAskGemeente, ValidateGemeenteForm)
+    implemented = {action().name() for action in actions}
     assert set(DOMAIN["actions"]) == implemented

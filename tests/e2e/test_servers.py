@@ -113,6 +113,19 @@ def test_wlz_clientondersteuning_goes_through_the_zorgkantoor(chat):
     assert "via het zorgkantoor, niet via de gemeente" in text and "Bronnen:" in text
 
 
+def test_a_question_for_the_municipality_gets_its_contact_data_once_it_is_known(chat, directory: Directory):
+    chat("ik woon in Zwolle")
+    text = joined(chat("mijn paspoort is verlopen, hoe vraag ik een nieuwe aan?"))
+    assert "Dat is een vraag voor de gemeente Zwolle." in text
+    assert f"Telefoon: {directory.by_code('GM0193').phone.display}" in text
+
+
+def test_an_english_question_gets_a_short_english_answer_with_the_topics(chat):
+    replies = chat("Sorry, I don't speak Dutch. How do I apply for a personal budget?")
+    assert joined(replies).startswith("Hello, I am Wegwijzer. I answer in Dutch")
+    assert [button["title"] for button in replies[-1]["buttons"]][:3] == ["Cliëntondersteuning", "Eigen bijdrage Wmo", "Pgb"]
+
+
 @pytest.mark.parametrize("text", ["", "   ", "x" * 10_000, "🙂🙂🙂", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>"])
 def test_bad_input_gets_a_kind_answer(chat, text):
     replies = chat(text)

@@ -1,0 +1,25 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import municipality_and_local_data
+from assistant.contact import contact_card, referral_text
+
+
+class ActionAnswerOutOfScope(Action):
+    """A question outside Wegwijzer's topics (a passport, waste, parking): a question for
+    the municipality, with its contact data when the resident's municipality is known."""
+
+    def name(self) -> Text:
+        return "action_answer_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        municipality, _ = municipality_and_local_data(tracker.get_slot("gemeente"))
+        if municipality is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        else:
+            dispatcher.utter_message(text=referral_text(municipality), json_message=contact_card(municipality))
+        return []
