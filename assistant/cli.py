@@ -17,11 +17,11 @@ import sys
 import time
 from typing import Callable, Dict, List
 
+from assistant.local_data import coverage_report, override_store
 from assistant.model import ensure_model
 from assistant.servers import (
     PROJECT_ROOT, VENV_BIN, Ports, quiet_environment, serve_web, start_processes, wait_until_ready,
 )
-from assistant.local_data import coverage_report, override_store
 from assistant.spacy_model import build_pipeline
 from municipalities import Directory, default_database_url
 from municipalities.importer import build_directory, register_file

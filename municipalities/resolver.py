@@ -104,13 +104,6 @@ class _Entry:
     common_word: bool = False
 
 
-@dataclass(frozen=True)
-class _Hit:
-    entry: _Entry
-    start: int
-    end: int
-
-
 def place_spellings(place: str) -> List[str]:
     """'Hengelo GLD' -> ['Hengelo GLD', 'Hengelo Gelderland', 'Hengelo']; others as they are."""
     match = _PROVINCE_SUFFIX.match(place)
@@ -162,9 +155,10 @@ class Resolver:
             return Resolution(Outcome.EMPTY)
         if len(text) > MAX_TEXT_LENGTH:
             return Resolution(Outcome.TOO_LONG)
-        code = _CBS_CODE.search(text)
-        if code and self._directory.by_code(f"GM{code.group(1)}"):
-            return self._found([f"GM{code.group(1)}"], Via.CODE, f"GM{code.group(1)}")
+        code_match = _CBS_CODE.search(text)
+        code = f"GM{code_match.group(1)}" if code_match else ""
+        if self._directory.by_code(code):
+            return self._found([code], Via.CODE, code)
         text_words = words(text)
         core = _core(text_words)
         postcode = _postcode(text, text_words, core)
@@ -173,9 +167,9 @@ class Resolver:
         region = REGIONS.get(" ".join(word.key for word in text_words if word.key != "provincie"))
         if region and not self._is_municipality_name(region):
             return self._region(region)
-        hits = self._exact_hits(text_words, core)
-        if hits:
-            return self._decide([hit.entry for hit in hits])
+        named = self._names_in(text_words, core)
+        if named:
+            return self._decide(named)
         return self._by_typo(text_words, core)
 
     def _is_municipality_name(self, name: str) -> bool:
@@ -189,9 +183,9 @@ class Resolver:
         codes = village.cbs_codes if village else ()
         return Resolution(Outcome.REGION, tuple(self._directory.by_code(code) for code in codes), Via.PLACE if codes else None, region)
 
-    def _exact_hits(self, text_words: List[Word], core: Tuple[int, int]) -> List[_Hit]:
+    def _names_in(self, text_words: List[Word], core: Tuple[int, int]) -> List[_Entry]:
         """Known names in the text, longest first, not overlapping."""
-        hits: List[_Hit] = []
+        named: List[_Entry] = []
         taken = [False] * len(text_words)
         for size in range(min(self._longest, len(text_words)), 0, -1):
             for start in range(len(text_words) - size + 1):
@@ -201,9 +195,9 @@ class Resolver:
                 entry = self._index.get(" ".join(word.key for word in text_words[start:end]))
                 covers_core = start <= core[0] and end >= core[1]  # the rest is filler: "ik woon in ..."
                 if entry and (covers_core or _counts_in_sentence(entry, text_words, start, end)):
-                    hits.append(_Hit(entry, start, end))
+                    named.append(entry)
                     taken[start:end] = [True] * size
-        return hits
+        return named
 
     def _decide(self, entries: Sequence[_Entry], via: Optional[Via] = None) -> Resolution:
         """One municipality when all names agree ("Vinkel, gemeente Bernheze"), else a choice,
