@@ -24,7 +24,7 @@ from assistant.servers import (
 )
 from assistant.spacy_model import build_pipeline
 from municipalities import Directory, default_database_url
-from municipalities.importer import build_directory, register_file
+from municipalities.importer import build_directory, ensure_imported, register_file
 from municipalities.refresh import LIVE_URL, RefreshError, describe, refresh_directory as download_register
 
 
@@ -41,7 +41,7 @@ def prepare() -> None:
 def check_overrides() -> None:
     """Exit code 1 when a file has a problem, so CI and helpdesks notice."""
     url = default_database_url()
-    build_directory(url)
+    ensure_imported(url)
     directory = Directory.load(url)
     store = override_store(directory)
     print(coverage_report(directory, store))

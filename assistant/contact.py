@@ -34,7 +34,7 @@ def local_text(municipality: Municipality, override: Override) -> str:
     desk = override.wmo_desk
     if desk:
         heading = message("contact_wmo_loket_kop", gemeente=municipality.name)
-        named = f" {desk.name}" if desk.name != "Wmo-loket" else ""
+        named = f" {desk.name}" if desk.name else ""
         parts.append("\n".join([f"{heading}{named}", *_detail_lines(desk)]))
     if override.support:
         organisations = "\n".join(_organisation(contact) for contact in override.support)

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 class Contact:
     """The Wmo-loket, or an organisation that gives cliëntondersteuning."""
 
-    name: str
+    name: Optional[str]  # required for an organisation; a Wmo-loket may go without
     phone: Optional[PhoneNumber] = None
     email: Optional[str] = None
     website: Optional[str] = None
@@ -161,7 +161,7 @@ def _contact(value: Any, name: str, with_audiences: bool) -> Contact:
     fields = {"naam", "telefoon", "email", "website", "openingstijden", "adres", "bron"}
     data = _mapping(value, name, fields | ({"voor"} if with_audiences else set()))
     contact = Contact(
-        name=_text(data.get("naam"), f"{name}.naam", required=with_audiences) or "Wmo-loket",
+        name=_text(data.get("naam"), f"{name}.naam", required=with_audiences),
         phone=_phone(data.get("telefoon"), f"{name}.telefoon"),
         email=_email(data.get("email"), f"{name}.email"),
         website=_url(data.get("website"), f"{name}.website"),
