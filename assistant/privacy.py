@@ -4,10 +4,14 @@ Residents type BSNs, phone numbers, e-mail addresses, IBANs and postcodes into a
 The tracker store keeps conversations; it keeps them with these masked:
 "mijn bsn is 111222333" -> "mijn bsn is [BSN]"; "1011 AB" -> "1011 [..]" (the four
 digits are enough to find the municipality; the letters narrow it down to a street).
+
+The callback form (terugbelverzoek) asks for a name, a phone number and a question; those
+are hidden completely: the slots' values, the resident's answers while the form asks for
+them, and bot texts that repeat them are stored as "[verborgen]".
 """
 
 import re
-from typing import Any
+from typing import Any, Callable, Iterator, List, Optional, Set
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(\s?\d){10}\b", re.IGNORECASE)
@@ -18,6 +22,13 @@ LONG_NUMBER = re.compile(r"[+(]?\d(?:[\s.\-/()]{0,2}\d){7,}")
 # digits ("1011ab"); "in 2024 en 2025" is not a postcode.
 POSTCODE = re.compile(r"\b([1-9]\d{3})(?: ?[A-Z]{2}|[a-z]{2})\b")
 FIELDS_WITH_TEXT = {"text", "value"}
+HIDDEN = "[verborgen]"
+# A Fernet token (version byte 0x80 in base64url): how the callback form keeps its answers
+# in slots (assistant.callbacks.seal).
+SEALED = re.compile(r"gAAAAA[A-Za-z0-9_\-]{50,}={0,2}")
+# The callback form's slots: stored sealed, anything else in them is hidden; callback_toestemming (ja/nee) is kept.
+HIDDEN_SLOTS = frozenset({"callback_naam", "callback_telefoon", "callback_vraag"})
+REQUESTED_SLOT = "requested_slot"
 
 
 def passes_eleven_test(digits: str) -> bool:
@@ -46,13 +57,58 @@ def redact(text: str) -> str:
     return POSTCODE.sub(r"\1 [..]", text)
 
 
-def redact_fields(data: Any) -> Any:
-    """A copy of a JSON-like structure with every `text` and `value` string redacted."""
+def _map_fields(data: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a JSON-like structure with `change` applied to every `text` and `value` string."""
     if isinstance(data, dict):
         return {
-            key: redact(value) if key in FIELDS_WITH_TEXT and isinstance(value, str) else redact_fields(value)
+            key: change(value) if key in FIELDS_WITH_TEXT and isinstance(value, str) else _map_fields(value, change)
             for key, value in data.items()
         }
     if isinstance(data, list):
-        return [redact_fields(item) for item in data]
+        return [_map_fields(item, change) for item in data]
     return data
+
+
+def redact_fields(data: Any) -> Any:
+    """A copy of a JSON-like structure with every `text` and `value` string redacted."""
+    return _map_fields(data, redact)
+
+
+def protect_events(events: List[dict], requested_slot: Optional[str]) -> Iterator[dict]:
+    """Rasa events (as dicts) as they may be stored: the callback slots' values hidden, the
+    resident's message hidden while `requested_slot` (the form's question at that moment) is
+    one of them, the slots' values hidden in every other text, personal numbers masked.
+    `requested_slot`: its value before the first of `events`."""
+    values = _hidden_values(events)  # a custom action's bot messages come before its SlotSet events
+    for data in events:
+        if data.get("event") == "slot" and data.get("name") == REQUESTED_SLOT:
+            requested_slot = data.get("value")
+        yield _protect_event(data, requested_slot, values)
+
+
+def _hidden_values(events: List[dict]) -> Set[str]:
+    """The clear values that `events` set the hidden slots to."""
+    slot_values = (
+        data.get("value") for data in events if data.get("event") == "slot" and data.get("name") in HIDDEN_SLOTS
+    )
+    return {value.strip() for value in slot_values if isinstance(value, str) and value.strip() not in ("", HIDDEN)}
+
+
+def is_sealed(value: object) -> bool:
+    return isinstance(value, str) and bool(SEALED.fullmatch(value))
+
+
+def _protect_event(data: dict, requested_slot: Optional[str], hidden_values: Set[str]) -> dict:
+    if data.get("event") == "slot" and data.get("name") in HIDDEN_SLOTS:
+        value = data.get("value")  # sealed values and None stay as they are: the form needs them
+        return data if value is None or is_sealed(value) else {**data, "value": HIDDEN}
+    if data.get("event") == "user" and requested_slot in HIDDEN_SLOTS:
+        return _map_fields(data, lambda _: HIDDEN)
+    return _map_fields(data, lambda text: redact(_without(text, hidden_values)))
+
+
+def _without(text: str, hidden_values: Set[str]) -> str:
+    """`text` with each of `hidden_values` that stands as a whole word or words replaced by HIDDEN."""
+    for value in sorted(hidden_values, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", HIDDEN, text)
+    return text

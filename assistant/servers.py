@@ -11,8 +11,11 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from functools import partial
+from http import HTTPStatus
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
+
+from assistant.admin import AdminApi, is_admin_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -93,16 +96,54 @@ def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db
 
 
 def serve_web(port: int) -> http.server.ThreadingHTTPServer:
-    """Serve the demo page from assistant/web in a background thread."""
-    handler = partial(QuietHandler, directory=str(WEB_DIR))
+    """Serve the demo page from assistant/web, and the admin API under /admin/, in a background thread."""
+    handler = partial(QuietHandler, directory=str(WEB_DIR), admin=AdminApi.from_environment())
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, and /admin/ requests handed to the admin API (assistant/admin.py). Logs nothing."""
+
+    def __init__(self, *args: Any, admin: AdminApi, **kwargs: Any) -> None:
+        self.admin = admin  # before super().__init__, which handles the request
+        super().__init__(*args, **kwargs)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
+
+    def do_GET(self) -> None:
+        self._admin_or(super().do_GET)
+
+    def do_HEAD(self) -> None:
+        self._admin_or(super().do_HEAD)
+
+    def do_POST(self) -> None:
+        self._admin_or(self._unsupported)
+
+    do_DELETE = do_PUT = do_PATCH = do_POST
+
+    def _admin_or(self, otherwise: Callable[[], None]) -> None:
+        if is_admin_path(self.path):
+            self._answer_admin()
+        else:
+            otherwise()
+
+    def _unsupported(self) -> None:
+        """What the server answered before it had an admin API."""
+        self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
+
+    def _answer_admin(self) -> None:
+        response = self.admin.handle(self.command, self.path, self.headers.get("Authorization"))
+        body = response.encoded()
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def wait_until_ready(running: Running, ports: Ports, timeout: float = STARTUP_TIMEOUT) -> None:

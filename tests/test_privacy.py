@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.privacy import passes_eleven_test, redact, redact_fields
+from assistant.privacy import passes_eleven_test, protect_events, redact, redact_fields
 
 
 @pytest.mark.parametrize(
@@ -122,3 +122,67 @@ def test_redact_fields_does_not_change_its_input():
     data = {"text": "bsn 111222333", "items": [{"value": "06-12345678"}]}
     redact_fields(data)
     assert data == {"text": "bsn 111222333", "items": [{"value": "06-12345678"}]}
+
+
+def slot(name: str, value) -> dict:
+    return {"event": "slot", "name": name, "value": value, "timestamp": 1.0}
+
+
+def message(text: str) -> dict:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": [{"entity": "naam", "value": text}]},
+    }
+
+
+def test_the_callback_slots_values_are_hidden_the_consent_and_empty_slots_kept():
+    events = [
+        slot("callback_naam", "Jan de Vries"), slot("callback_telefoon", "06 1234 5678"), slot("callback_vraag", "Hulp?"),
+        slot("callback_toestemming", True), slot("callback_naam", None), slot("gemeente", "Utrecht"),
+    ]
+    assert [event["value"] for event in protect_events(events, None)] == [
+        "[verborgen]", "[verborgen]", "[verborgen]", True, None, "Utrecht",
+    ]
+
+
+@pytest.mark.parametrize("requested_slot", ["callback_naam", "callback_telefoon", "callback_vraag"])
+def test_the_residents_answer_to_a_callback_question_is_hidden(requested_slot):
+    (stored,) = protect_events([message("Jan de Vries")], requested_slot)
+
+    assert stored["text"] == stored["parse_data"]["text"] == stored["parse_data"]["entities"][0]["value"] == "[verborgen]"
+    assert stored["parse_data"]["intent"] == {"name": "inform"} and stored["parse_data"]["entities"][0]["entity"] == "naam"
+
+
+@pytest.mark.parametrize("requested_slot", [None, "gemeente", "callback_toestemming"])
+def test_other_answers_are_only_masked(requested_slot):
+    (stored,) = protect_events([message("ja, bel 06-12345678")], requested_slot)
+    assert stored["text"] == "ja, bel [telefoonnummer]"
+
+
+def test_the_requested_slot_is_followed_through_the_events():
+    events = [message("hallo"), slot("requested_slot", "callback_vraag"), message("Mijn vraag"),
+              slot("requested_slot", "callback_toestemming"), message("ja")]
+    assert [event["text"] for event in protect_events(events, None) if event["event"] == "user"] == [
+        "hallo", "[verborgen]", "ja",
+    ]
+
+
+def test_a_value_repeated_in_another_text_of_the_same_events_is_hidden_as_whole_words():
+    events = [
+        {"event": "bot", "text": "Dank u, Jan de Vries. In januari belt Jan de Vriesland niet."},
+        slot("callback_naam", "Jan de Vries"),  # a custom action's message comes before its SlotSet
+        {"event": "bot", "text": "Wij bellen 06 1234 5678 of 0612345678."},
+        slot("callback_telefoon", "06 1234 5678"),
+    ]
+    bot_texts = [event["text"] for event in protect_events(events, None) if event["event"] == "bot"]
+    assert bot_texts == [
+        "Dank u, [verborgen]. In januari belt Jan de Vriesland niet.",
+        "Wij bellen [verborgen] of [telefoonnummer].",
+    ]
+
+
+def test_protect_events_does_not_change_its_input():
+    events = [slot("callback_naam", "Jan"), message("Jan")]
+    list(protect_events(events, "callback_naam"))
+    assert events == [slot("callback_naam", "Jan"), message("Jan")]

@@ -1,13 +1,18 @@
-"""The SQL tracker store keeps conversations with personal numbers masked."""
+"""The SQL tracker store keeps conversations with personal numbers masked, and the callback
+form's name, phone number and question sealed or hidden."""
 
 import asyncio
+import json
 import sqlite3
+from typing import List, Sequence
 
 import pytest
+from cryptography.fernet import Fernet
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.callbacks import seal, unseal
 from assistant.tracker_store import RedactingSQLTrackerStore
 from municipalities.directory import PROJECT_ROOT
 
@@ -86,3 +91,101 @@ def test_the_next_turn_stores_only_its_new_events_masked(store, domain, database
     assert len(retrieved.events) == len(first_turn.events) + 1
     assert retrieved.latest_message.text == "en mijn partner: [nummer]?"
     assert "222333444" not in whole_database(database)
+
+
+NAME, PHONE, QUESTION = "Jantje Zonnebloem", "06-98765432", "Kan ik een pgb krijgen voor mijn moeder?"
+CALLBACK_SENDER = "inwoner-2"
+KEY = Fernet.generate_key()
+
+
+@pytest.fixture
+def callback_store(domain, database) -> RedactingSQLTrackerStore:
+    return RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(database))
+
+
+def user(text: str, entities: Sequence[dict] = ()) -> UserUttered:
+    intent, entities = {"name": "inform", "confidence": 0.9}, list(entities)
+    return UserUttered(text, intent=intent, entities=entities, parse_data={"text": text, "intent": intent, "entities": entities})
+
+
+def ask(slot: str, question: str) -> List[Event]:
+    return [ActionExecuted("callback_form"), SlotSet("requested_slot", slot), BotUttered(question), ActionExecuted("action_listen")]
+
+
+# One list of events per turn, as Rasa saves them: the resident's message and what follows.
+# The form's validator seals each answer (assistant.callbacks.seal) before it sets the slot.
+CALLBACK_TURNS = [
+    [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+     user("ik wil teruggebeld worden"), ActiveLoop("callback_form"), *ask("callback_naam", "Wat is uw naam?")],
+    [user(NAME, [{"entity": "naam", "value": NAME, "start": 0, "end": len(NAME)}]), SlotSet("callback_naam", seal(NAME, KEY)),
+     *ask("callback_telefoon", "Op welk nummer kan de gemeente u bellen?")],
+    [user(f"bel me op {PHONE}"), SlotSet("callback_telefoon", seal("06 9876 5432", KEY)),
+     *ask("callback_vraag", "Waar gaat uw vraag over?")],
+    [user(QUESTION), SlotSet("callback_vraag", seal(QUESTION, KEY)),
+     *ask("callback_toestemming", "Mag de gemeente u hiervoor bellen?")],
+    [user("ja"), SlotSet("callback_toestemming", "ja"), ActionExecuted("callback_form"),
+     BotUttered("Bedankt. Uw referentie is WW-7K3P9Q."), SlotSet("requested_slot", None), ActiveLoop(None),
+     ActionExecuted("action_listen")],
+]
+
+
+def save_turns(store: RedactingSQLTrackerStore, domain: Domain, turns: List[List[Event]]) -> DialogueStateTracker:
+    """Save turn after turn, each time on the tracker read back from the store, as Rasa does."""
+    tracker = DialogueStateTracker.from_events(CALLBACK_SENDER, [], domain.slots)
+    for turn in turns:
+        for event in turn:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        tracker = asyncio.run(store.retrieve(CALLBACK_SENDER))
+    return tracker
+
+
+def stored_events(database) -> List[dict]:
+    with sqlite3.connect(database) as connection:
+        return [json.loads(data) for (data,) in connection.execute("SELECT data FROM events ORDER BY id")]
+
+
+def test_the_callback_form_name_phone_and_question_are_not_stored_in_clear_text(callback_store, domain, database):
+    save_turns(callback_store, domain, CALLBACK_TURNS)
+
+    everything = whole_database(database)
+    assert "[verborgen]" in everything
+    for secret in (NAME, "Zonnebloem", "98765432", "9876 5432", "pgb krijgen voor mijn moeder"):
+        assert secret not in everything
+
+
+def test_the_answers_to_the_forms_questions_are_hidden_other_messages_kept(callback_store, domain, database):
+    save_turns(callback_store, domain, CALLBACK_TURNS)
+
+    messages = [event for event in stored_events(database) if event["event"] == "user"]
+    assert [message["text"] for message in messages] == ["ik wil teruggebeld worden", "[verborgen]", "[verborgen]", "[verborgen]", "ja"]
+    assert messages[1]["parse_data"]["text"] == "[verborgen]"
+    assert messages[1]["parse_data"]["entities"][0]["value"] == "[verborgen]"
+    assert messages[1]["parse_data"]["intent"]["name"] == "inform"
+
+
+def test_the_next_turns_get_the_sealed_values_back_and_can_open_them(callback_store, domain):
+    """Any Rasa server behind a load balancer, or one restarted, reads the same sealed values."""
+    tracker = save_turns(callback_store, domain, CALLBACK_TURNS)
+
+    sealed = [tracker.get_slot(slot) for slot in ("callback_naam", "callback_telefoon", "callback_vraag")]
+    assert [unseal(value, KEY) for value in sealed] == [NAME, "06 9876 5432", QUESTION]
+    assert tracker.get_slot("callback_toestemming") == "ja"
+    assert tracker.get_slot("requested_slot") is None and tracker.active_loop_name is None
+
+
+def test_a_clear_value_in_a_callback_slot_is_hidden(callback_store, domain, database):
+    careless = [user("Piet"), SlotSet("callback_naam", "Piet Klaassen"), *ask("callback_telefoon", "Welk nummer?")]
+    tracker = save_turns(callback_store, domain, [CALLBACK_TURNS[0], careless])
+
+    assert tracker.get_slot("callback_naam") == "[verborgen]"
+    assert "Klaassen" not in whole_database(database)
+
+
+def test_an_emptied_slot_stays_empty_so_the_form_asks_again(callback_store, domain):
+    rejected = [user("weet ik niet"), SlotSet("callback_telefoon", None), *ask("callback_telefoon", "Welk nummer?")]
+    tracker = save_turns(callback_store, domain, [*CALLBACK_TURNS[:2], rejected])
+
+    assert unseal(tracker.get_slot("callback_naam"), KEY) == NAME
+    assert tracker.get_slot("callback_telefoon") is None
+    assert tracker.get_slot("requested_slot") == "callback_telefoon"
