@@ -89,7 +89,7 @@ def build_answer(topic: str, year: Optional[int] = None, today: Optional[date] =
     """
     override = local.override if local else None
     if override and topic in override.answers:
-        return Answer(override.answers[topic], (_local_source(local, override.source),))
+        return Answer(override.answers[topic], (local_source(local, override.source),))
     facts = load_facts()
     tariff = facts.tariff(year) if year else None
     answer = _fill(topic, facts, tariff or facts.current_tariff(today), {})
@@ -108,7 +108,7 @@ def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> An
             "eigen_bijdrage_lokaal", gemeente=local.municipality, jaar=str(year),
             bedrag=contribution.monthly_amount, voor_wie=contribution.for_whom,
         )
-        answer = answer.extended(lower, _local_source(local, contribution.source))
+        answer = answer.extended(lower, local_source(local, contribution.source))
     zorgkantoor = local.zorgkantoor
     if zorgkantoor and topic == WLZ_TOPIC:
         region = message("wlz_zorgkantoor_regio", gemeente=local.municipality, regio=zorgkantoor.region, zorgkantoor=zorgkantoor.name)
@@ -117,7 +117,7 @@ def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> An
     return answer
 
 
-def _local_source(local: Local, url: str) -> Source:
+def local_source(local: Local, url: str) -> Source:
     checked = local.override.checked
     return Source(f"lokale gegevens voor de gemeente {local.municipality}, nagekeken op {dutch_date(checked)}", url, checked)
 

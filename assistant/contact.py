@@ -37,7 +37,7 @@ def local_text(municipality: Municipality, override: Override) -> str:
         named = f" {desk.name}" if desk.name else ""
         parts.append("\n".join([f"{heading}{named}", *_detail_lines(desk)]))
     if override.support:
-        organisations = "\n".join(_organisation(contact) for contact in override.support)
+        organisations = "\n".join(organisation_line(contact) for contact in override.support)
         parts.append(f"{message('contact_clientondersteuning_kop', gemeente=municipality.name)}\n{organisations}")
     else:
         parts.append(message("contact_vraag_clientondersteuning_loket"))
@@ -68,7 +68,7 @@ def _detail_lines(contact: Contact) -> List[str]:
     return [f"{label}: {value}" for label, value in details if value]
 
 
-def _organisation(contact: Contact) -> str:
+def organisation_line(contact: Contact) -> str:
     audiences = [AUDIENCES[key] for key in contact.audiences if key != "iedereen"]
     for_whom = f" (voor {', '.join(audiences)})" if audiences else ""
     details = "".join(f"\n  {line}" for line in _detail_lines(contact))

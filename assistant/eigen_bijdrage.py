@@ -35,6 +35,7 @@ class Provision(str, Enum):
     MANTELZORGONDERSTEUNING = "mantelzorgondersteuning"
     TEGEMOETKOMING = "tegemoetkoming"  # money towards costs, not a provision in kind
     BESCHERMD_WONEN = "beschermd_wonen"
+    ANDERS = "anders"  # another maatwerkvoorziening, or the resident does not know which
 
 
 FREE_PROVISIONS = (Provision.ROLSTOEL, Provision.MANTELZORGONDERSTEUNING, Provision.TEGEMOETKOMING)

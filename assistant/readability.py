@@ -11,7 +11,6 @@ Web addresses, e-mail addresses and "Bron:" lines are not prose and are left out
 """
 
 import re
-import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Tuple
@@ -19,6 +18,8 @@ from typing import Iterator, List, Tuple
 import yaml
 
 from assistant.answers import build_answer, message_templates, topics
+from assistant.facts import load_facts
+from assistant.questions import questions
 
 # The project's B1 limits for every text a resident reads. Flesch-Douma says little about
 # a text of a few words ("Gratis cliëntondersteuning in Ede:"), so it counts from 20 words.
@@ -31,7 +32,10 @@ EXAMPLE_VALUES = {
     "gemeente": "Haarlemmermeer", "plaats": "Hoofddorp", "postcode": "1011", "aantal": "twee",
     "gemeenten": "Apeldoorn en Ede", "naam": "Hoenderloo", "datum": "22 november 2026", "invoer": "Bnk",
     "regio": "Twente", "zorgkantoor": "Menzis Zorgkantoor", "jaar": "2026", "bedrag": "0,00",
-    "voor_wie": "inwoners met een laag inkomen",
+    "voor_wie": "inwoners met een laag inkomen", "eerste": "2019", "laatste": "2026", "periode": "maand",
+    "punten": "- Is de hulp voor een kind?\n- Betaalt iemand in uw huis al een eigen bijdrage?",
+    "groep": "ouderen", "telefoon": "14 020", "open": "maandag tot en met vrijdag van 9 tot 17 uur",
+    "referentie": "WW-7K3P9Q", "bewaartermijn": "30 dagen",
 }
 
 _NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)
@@ -78,9 +82,11 @@ def resident_texts() -> Iterator[Tuple[str, str]]:
     """(name, text) of every answer, message and response, as a resident reads it."""
     for topic in topics():
         yield f"answer {topic}", build_answer(topic).text
+    values = {**{key: fact.text for key, fact in load_facts().facts.items()}, **EXAMPLE_VALUES}
     for key, template in message_templates().items():
-        fields = {field for _, field, _, _ in string.Formatter().parse(template) if field}
-        yield f"message {key}", template.format(**{field: EXAMPLE_VALUES[field] for field in fields})
+        yield f"message {key}", template.format(**values)
+    for slot, question in questions().items():
+        yield f"question {slot}", question.text.format(**values)
     responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
     for name, variants in responses.items():
         for variant in variants:

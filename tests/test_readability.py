@@ -1,9 +1,10 @@
-"""Every text a resident reads meets the project's B1 limits (assistant/readability.py)."""
+"""Every text a resident reads (answers, messages, flow questions, responses) meets the project's B1 limits (assistant/readability.py)."""
 
 import pytest
 import yaml
 
 from assistant.answers import message_templates, topics
+from assistant.questions import questions
 from assistant.readability import DOMAIN_FILE, MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA, MIN_WORDS_FOR_SCORE, measure, resident_texts, syllables
 
 TEXTS = list(resident_texts())
@@ -19,7 +20,7 @@ def test_text_is_b1(name, text):
 
 def test_every_answer_message_and_response_is_checked():
     responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
-    expected = len(topics()) + len(message_templates()) + sum(len(variants) for variants in responses.values())
+    expected = len(topics()) + len(message_templates()) + len(questions()) + sum(len(variants) for variants in responses.values())
     assert len(TEXTS) == expected > 40
 
 

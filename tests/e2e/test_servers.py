@@ -10,44 +10,11 @@ import uuid
 from typing import Dict, List
 
 import pytest
-import requests
 import socketio
 
 from assistant.facts import load_facts
-from assistant.model import ensure_model
-from assistant.servers import Ports, start_processes, wait_until_ready
 from municipalities import Directory
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory, directory_url):
-    tmp = tmp_path_factory.mktemp("e2e")
-    ports = Ports.free()
-    running = start_processes(ensure_model(), ports, tracker_db=str(tmp / "tracker.db"), log_dir=tmp)
-    try:
-        wait_until_ready(running, ports)
-        yield {"url": f"http://localhost:{ports.rasa}", "tracker_db": tmp / "tracker.db"}
-    finally:
-        running.stop()
-
-
-@pytest.fixture
-def chat(servers):
-    """Send messages as one new resident; returns the list of bot messages per call."""
-    sender = f"e2e-{uuid.uuid4().hex[:8]}"
-
-    def say(text: str) -> List[Dict]:
-        response = requests.post(
-            f"{servers['url']}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        assert response.status_code == 200
-        return response.json()
-
-    return say
-
-
-def joined(replies: List[Dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
+from replies import joined
 
 
 def test_greeting_offers_the_topics_as_buttons(chat):

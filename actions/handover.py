@@ -1,0 +1,133 @@
+"""A person when the resident wants one: the municipality's contact data, and a callback
+request (name, phone, question) passed to the municipality's helpdesk with consent."""
+
+import logging
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.guided_flow import AskQuestion, GuidedFormValidation, button
+from actions.services import municipality_and_local_data
+from assistant.answers import message
+from assistant.callbacks import (
+    RETENTION_DAYS, CallbackStore, InvalidCallbackRequest, clean_name, clean_phone, clean_question, seal, unseal,
+)
+from assistant.contact import contact_card
+from assistant.questions import questions
+
+logger = logging.getLogger(__name__)
+NAME, PHONE, QUESTION, CONSENT = "callback_naam", "callback_telefoon", "callback_vraag", "callback_toestemming"
+CALLBACK_SLOTS = (NAME, PHONE, QUESTION, CONSENT)
+
+
+@lru_cache(maxsize=1)
+def callback_store() -> CallbackStore:
+    return CallbackStore()
+
+
+def consent_text(municipality: str) -> str:
+    """The consent question exactly as the resident reads it (stored with the request)."""
+    return questions()[CONSENT].text.format(gemeente=municipality, bewaartermijn=f"{RETENTION_DAYS} dagen")
+
+
+class ActionOfferHuman(Action):
+    """Where the resident reaches a person: the Wmo-loket when the municipality gave its
+    number and opening hours, else the general number; and the offer to be called back."""
+
+    def name(self) -> Text:
+        return "action_offer_human"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        municipality, override = municipality_and_local_data(tracker.get_slot("gemeente"))
+        if municipality is None:
+            return []
+        desk = override.wmo_desk if override and override.wmo_desk and override.wmo_desk.phone else None
+        if desk:
+            text = message("mens_wmo_loket", gemeente=municipality.name, telefoon=desk.phone.display)
+            if desk.opening_hours:
+                text += " " + message("mens_open", open=desk.opening_hours)
+        else:
+            text = message("mens_gemeente", gemeente=municipality.name, telefoon=municipality.phone_display or "")
+        dispatcher.utter_message(text=text, json_message=contact_card(municipality, override))
+        dispatcher.utter_message(
+            text=message("mens_terugbellen_aanbod", gemeente=municipality.name),
+            buttons=[button("Ja, bel mij terug", "/callback_request"), button("Nee, dank u", "/deny")],
+        )
+        return []
+
+
+class ActionAskConsent(AskQuestion):
+    slot = CONSENT
+
+    def fields(self, tracker: Tracker) -> Dict[str, str]:
+        return {"gemeente": tracker.get_slot("gemeente") or "", "bewaartermijn": f"{RETENTION_DAYS} dagen"}
+
+
+class ValidateCallbackForm(GuidedFormValidation):
+    """Checks the name, phone number and question; a wrong value is asked again, kindly."""
+
+    def name(self) -> Text:
+        return "validate_callback_form"
+
+    def validate_callback_naam(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._checked(NAME, clean_name, value, dispatcher)
+
+    def validate_callback_telefoon(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._checked(PHONE, clean_phone, value, dispatcher)
+
+    def validate_callback_vraag(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self._checked(QUESTION, clean_question, value, dispatcher)
+
+    @staticmethod
+    def _checked(slot: str, clean: Any, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """The cleaned answer, sealed: the conversation store never holds it in clear text."""
+        if value is None:
+            return {slot: None}  # cleared by "terug": ask again, no complaint
+        try:
+            return {slot: seal(clean(value))}
+        except InvalidCallbackRequest as problem:
+            dispatcher.utter_message(text=message(f"{slot}_{problem.reason}"))
+            return {slot: None}
+
+
+class ActionSubmitCallback(Action):
+    """Stores the callback request, encrypted, for the municipality's helpdesk; only with
+    the resident's explicit "ja". The answers are cleared from the conversation."""
+
+    def name(self) -> Text:
+        return "action_submit_callback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        municipality, _ = municipality_and_local_data(tracker.get_slot("gemeente"))
+        cleared = [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
+        if municipality is None:
+            return cleared
+        if tracker.get_slot(CONSENT) != "ja":
+            dispatcher.utter_message(
+                text=message("callback_niet_bewaard", gemeente=municipality.name, telefoon=municipality.phone_display or ""),
+                json_message=contact_card(municipality),
+            )
+            return cleared
+        reference = self._store(tracker, municipality.cbs_code, municipality.name)
+        if reference is None:
+            dispatcher.utter_message(
+                text=message("callback_mislukt", gemeente=municipality.name, telefoon=municipality.phone_display or ""),
+                json_message=contact_card(municipality),
+            )
+        else:
+            dispatcher.utter_message(text=message("callback_bevestiging", gemeente=municipality.name, referentie=reference))
+        return cleared
+
+    @staticmethod
+    def _store(tracker: Tracker, code: str, name: str) -> Optional[str]:
+        try:
+            answers = [unseal(tracker.get_slot(slot)) for slot in (NAME, PHONE, QUESTION)]
+            request = callback_store().add(code, name, *answers, consent_text(name))
+        except Exception:  # noqa: BLE001 - the resident gets the phone number instead of an error
+            logger.exception("Storing a callback request failed (the request's content is not logged)")
+            return None
+        return request.reference

@@ -1,0 +1,9 @@
+"""One `action_ask_<slot>` per question of content/questions.yml. Most ask the question as
+it is written; the year and the consent question fill in values first."""
+
+from actions.eigen_bijdrage_check import ActionAskYear
+from actions.guided_flow import ask_actions
+from actions.handover import ActionAskConsent
+
+# Kept in a module variable: rasa-sdk finds actions among the subclasses of Action.
+ASK_ACTIONS = ask_actions({ActionAskYear.slot: ActionAskYear, ActionAskConsent.slot: ActionAskConsent})

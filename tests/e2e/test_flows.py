@@ -1,0 +1,107 @@
+"""The guided flows end to end, as a resident types them: answers by button and by text,
+a question in between, "terug", "stop" and going on later, a person and a call back."""
+
+import sqlite3
+
+from assistant.callbacks import CallbackStore
+from assistant.facts import load_facts
+from replies import button_payload, button_titles, joined
+
+FACTS = load_facts()
+
+
+def test_eigen_bijdrage_check_for_a_wheelchair_ends_after_one_question(chat):
+    replies = chat("moet ik een eigen bijdrage betalen? reken het voor me uit")
+    assert "Voor welke hulp" in joined(replies) and "Rolstoel" in button_titles(replies)
+    replies = chat("Rolstoel")
+    assert "geen eigen bijdrage" in joined(replies)
+    assert "Bron" in joined(replies)
+
+
+def test_eigen_bijdrage_check_all_the_way_with_a_local_lower_rate(chat):
+    chat("ik wil nagaan wat ik zelf moet betalen voor huishoudelijke hulp")  # names the provision
+    replies = chat("2025")
+    assert "kind jonger dan" in joined(replies)
+    chat("/deny")
+    replies = chat("ja")  # married or living together
+    assert "AOW-leeftijd" in joined(replies)
+    chat("nee")
+    replies = chat("nee")  # nobody pays already
+    assert "In welke gemeente" in joined(replies)
+    replies = chat("Amsterdam")
+    tariff = FACTS.tariff(2025)
+    assert f"maximaal € {tariff.amount} per {tariff.period}" in joined(replies)
+    assert "De gemeente Amsterdam vraagt minder" in joined(replies)
+
+
+def test_a_question_in_between_is_answered_and_the_flow_goes_on(chat):
+    chat("bereken mijn eigen bijdrage")
+    replies = chat("wat is een pgb eigenlijk?")
+    assert "persoonsgebonden budget" in joined(replies)
+    assert "Voor welke hulp" in joined(replies)  # the question again
+
+
+def test_weet_ik_niet_and_terug(chat):
+    chat("check wat ik moet betalen voor begeleiding")
+    chat("/dont_know")  # the year: this year
+    replies = chat("terug")
+    assert "Over welk jaar" in joined(replies)
+    chat("2026")
+    chat("nee")
+    chat("weet ik niet")  # partner
+    replies = chat("nee")  # nobody pays already
+    chat("/dont_know")  # skip the municipality
+    replies = chat("/dont_know") if "In welke gemeente" in joined(replies) else replies
+    assert "Misschien betaalt u niets" in joined(replies)
+
+
+def test_stop_keeps_the_answers_and_the_flow_goes_on_later(chat):
+    chat("reken uit wat ik moet betalen")
+    chat("Vervoer")
+    replies = chat("stop")
+    assert "ik stop met de vragen" in joined(replies)
+    resume = button_payload(replies, "Later verder met de vragen")
+    replies = chat(resume)
+    assert "Over welk jaar" in joined(replies)  # not the provision again
+
+
+def test_pgb_guidance_for_a_child_with_family_as_carer(chat):
+    chat("past een pgb bij mijn situatie?")
+    chat("Jeugdhulp voor een kind")
+    chat("Iemand helpt mij")
+    replies = chat("Iemand uit mijn familie of omgeving")
+    text = joined(replies)
+    assert "gemeente" in text and "Jeugdwet" in text and "SVB" in text
+    assert "Familie betalen met een pgb" in button_titles(replies)
+
+
+def test_find_clientondersteuning_for_older_people_in_amsterdam(chat):
+    chat("ik zoek een clientondersteuner")
+    chat("Amsterdam")
+    replies = chat("Ouder worden")
+    assert "Amsterdam" in joined(replies)
+
+
+def test_a_person_and_a_callback_request_stored_encrypted(chat, servers):
+    chat("ik wil een mens spreken")
+    replies = chat("Utrecht")
+    assert "Bel" in joined(replies) and "Ja, bel mij terug" in button_titles(replies)
+    chat("/callback_request")
+    chat("Jan Jansen")
+    chat("06 12345678")
+    replies = chat("ik wil hulp bij het aanvragen van een pgb")
+    assert "Mag ik uw naam" in joined(replies)
+    replies = chat("/affirm")
+    assert "WW-" in joined(replies)
+    stored = CallbackStore(servers["callback_url"], servers["callback_key"]).list(municipality_code="GM0344")
+    assert [(request.name, request.phone) for request in stored] == [("Jan Jansen", "06 12345678")]
+    raw = servers["callback_db"].read_bytes() + servers["tracker_db"].read_bytes()
+    assert b"Jan Jansen" not in raw and b"12345678" not in raw
+
+
+def test_not_understood_twice_offers_a_person(chat):
+    replies = chat("blablabla qwerty")
+    assert "Bedoelt u" in joined(replies) or "anders stellen" in joined(replies)
+    replies = chat("xyzzy plugh")
+    text = joined(replies)
+    assert "medewerker" in text or "anders stellen" in text
