@@ -4,7 +4,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import local_context
-from assistant.answers import build_answer, topics
+from actions.fallback import labels
+from actions.guided_flow import button
+from assistant.answers import build_answer, follow_ups, topics
 
 
 def requested_year(tracker: Tracker) -> Optional[int]:
@@ -18,7 +20,8 @@ class ActionAnswerQuestion(Action):
     is known about the resident's municipality (slot `gemeente`): its own answer text, a
     lower eigen bijdrage, the zorgkantoor of its region.
 
-    The topic is the intent of the resident's last message.
+    The topic is the intent of the resident's last message. Buttons offer the next steps
+    (a guided flow, a related question) that answers.yml names under `verder`.
     """
 
     def name(self) -> Text:
@@ -32,5 +35,6 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_fallback_topics")
             return []
         answer = build_answer(topic, requested_year(tracker), local=local_context(tracker.get_slot("gemeente")))
-        dispatcher.utter_message(text=answer.render())
+        buttons = [button(labels()[intent], f"/{intent}") for intent in follow_ups(topic)]
+        dispatcher.utter_message(text=answer.render(), buttons=buttons)
         return []

@@ -129,7 +129,7 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
-        if requested and latest_intent(tracker) == "back":
+        if requested and latest_intent(tracker) == "go_back":
             return await self.go_back(requested, dispatcher, tracker, domain)
         if requested in questions():
             return self.read_reply(requested, dispatcher, tracker)

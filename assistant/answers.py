@@ -64,6 +64,11 @@ def topics() -> List[str]:
     return [topic for topic in load_answer_texts() if topic != UNKNOWN_YEAR_TOPIC]
 
 
+def follow_ups(topic: str) -> List[str]:
+    """The next steps offered with the answer to `topic`, as intents ("eigen_bijdrage_check")."""
+    return list(load_answer_texts().get(topic, {}).get("verder", []))
+
+
 def _fill(topic: str, facts: Facts, tariff: Tariff, extra: Dict[str, str]) -> Answer:
     entry = load_answer_texts()[topic]
     sources = [facts.sources[key] for key in entry["sources"]]

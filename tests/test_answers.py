@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 import yaml
 
-from assistant.answers import ANSWERS_FILE, MESSAGES_FILE, build_answer, load_answer_texts, message, topics
+from assistant.answers import ANSWERS_FILE, MESSAGES_FILE, build_answer, follow_ups, load_answer_texts, message, topics
 from assistant.facts import FACTS_FILE, load_facts
 
 DUTCH_AMOUNT = re.compile(r"€ \d+,\d{2}")
@@ -101,3 +101,11 @@ def test_every_number_in_an_answer_comes_from_the_facts(topic, year):
     text = re.sub(r"https?://\S+|www\.\S+", "", build_answer(topic, year, today=date(2026, 11, 22)).text)
     typed = set(NUMBER.findall(text)) - numbers_in_facts() - {str(year)}
     assert not typed, f"{topic}: numbers not from facts.yml: {typed}"
+
+
+def test_every_next_step_is_an_intent_with_a_button_title():
+    domain = yaml.safe_load((ANSWERS_FILE.parent.parent.parent / "domain.yml").read_text(encoding="utf-8"))
+    labels = yaml.safe_load((ANSWERS_FILE.parent / "labels.yml").read_text(encoding="utf-8"))
+    steps = {intent for topic in topics() for intent in follow_ups(topic)}
+    assert steps and steps <= set(domain["intents"]) and steps <= set(labels)
+    assert "eigen_bijdrage_check" in follow_ups("eigen_bijdrage_wie_betaalt")

@@ -66,7 +66,7 @@ def test_not_an_answer():
     assert set(question_topics()) <= NOT_AN_ANSWER
     assert set(FLOW_TRIGGERS.values()) <= NOT_AN_ANSWER
     # Replies that answer a question must never be taken for an interruption.
-    assert {"affirm", "deny", "dont_know", "back", "inform_gemeente"} & NOT_AN_ANSWER == set()
+    assert {"affirm", "deny", "dont_know", "go_back", "inform_gemeente"} & NOT_AN_ANSWER == set()
 
 
 def test_each_flow_can_be_stopped_and_resumed():

@@ -135,19 +135,19 @@ def test_eb_an_unreadable_reply_is_asked_again_kindly():
 
 
 def test_eb_back_clears_the_previous_answer():
-    events, replies = validate(ValidateEigenBijdrageForm(), "back", "terug", eb(requested_slot=PA, **EB_SO_FAR, **{C: "nee"}))
+    events, replies = validate(ValidateEigenBijdrageForm(), "go_back", "terug", eb(requested_slot=PA, **EB_SO_FAR, **{C: "nee"}))
     assert filled(events) == {C: None} and requested(events) == C
     assert replies == [message_templates()["terug_vorige_vraag"]]
 
 
 def test_eb_back_skips_questions_that_were_not_asked():
     slots = eb(requested_slot=AL, **EB_SO_FAR, **{C: "nee", PA: "nee"})
-    events, _ = validate(ValidateEigenBijdrageForm(), "back", "terug", slots)
+    events, _ = validate(ValidateEigenBijdrageForm(), "go_back", "terug", slots)
     assert filled(events) == {PA: None} and requested(events) == PA
 
 
 def test_eb_back_at_the_first_question_asks_it_again():
-    events, replies = validate(ValidateEigenBijdrageForm(), "back", "terug", eb(requested_slot=P))
+    events, replies = validate(ValidateEigenBijdrageForm(), "go_back", "terug", eb(requested_slot=P))
     assert filled(events) == {P: None} and requested(events) == P
     assert replies == [message_templates()["terug_eerste_vraag"]]
 
@@ -452,7 +452,7 @@ def test_callback_stop_is_not_taken_as_an_answer(asked):
 
 def test_callback_back_only_says_it_goes_back():
     slots = {REQUESTED_SLOT: "callback_telefoon", "gemeente": "Zwolle", "callback_naam": seal("Jan")}
-    events, replies = validate(ValidateCallbackForm(), "back", "terug", slots)
+    events, replies = validate(ValidateCallbackForm(), "go_back", "terug", slots)
     assert filled(events) == {"callback_naam": None} and requested(events) == "callback_naam"
     assert replies == [message_templates()["terug_vorige_vraag"]]
 
