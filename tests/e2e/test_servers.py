@@ -38,7 +38,8 @@ def test_amount_of_the_eigen_bijdrage_comes_from_the_facts(chat):
 def test_form_asks_the_municipality_gives_a_second_chance_and_remembers_it(chat, directory: Directory):
     assert "In welke gemeente woont u?" in joined(chat("Waar vind ik cliëntondersteuning?"))
     assert "Ik ken geen gemeente of woonplaats met de naam" in joined(chat("Bnk"))
-    text = joined(chat("Zwolle"))
+    assert "Waar gaat uw vraag vooral over?" in joined(chat("Zwolle"))
+    text = joined(chat("Iets anders"))
     assert f"Telefoon: {directory.by_code('GM0193').phone.display}" in text
     assert "gemeente Zwolle" in joined(chat("wat is het adres van de gemeente"))
 
