@@ -36,6 +36,11 @@ def cross_validate(name: str, folds: int) -> Dict:
     return report
 
 
+def intent_scores(report: Dict) -> Dict[str, Dict]:
+    """The per-intent rows of a Rasa intent report (without the averages)."""
+    return {key: value for key, value in report.items() if isinstance(value, dict) and "support" in value and not key.endswith("avg")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
@@ -45,7 +50,7 @@ def main() -> None:
     print(f"{'config':24} {'weighted F1':>11} {'macro F1':>9} {'accuracy':>9} {'time':>7}")
     for name in args.configs:
         report = cross_validate(name, args.folds)
-        intents = {key: value for key, value in report.items() if isinstance(value, dict) and "support" in value and not key.endswith("avg")}
+        intents = intent_scores(report)
         weakest = sorted(intents.items(), key=lambda item: item[1]["f1-score"])[:3]
         print(
             f"{name:24} {report['weighted avg']['f1-score']:11.3f} {report['macro avg']['f1-score']:9.3f} "
