@@ -2,8 +2,12 @@
 with the project (never a refreshed download), per test session."""
 
 import os
+import uuid
+from typing import Iterator
 
+import psycopg2
 import pytest
+from sqlalchemy.engine import make_url
 
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
@@ -11,6 +15,7 @@ from municipalities.importer import REGISTER_CSV, import_directory, read_postcod
 from municipalities.resolver import Resolver
 
 DIRECTORY_URL_VARIABLE = "WEGWIJZER_DIRECTORY_URL"
+POSTGRES_SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def _clear_services_cache() -> None:
@@ -52,3 +57,19 @@ def directory_in_environment(directory_url):
     else:
         os.environ[DIRECTORY_URL_VARIABLE] = previous
     _clear_services_cache()
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A database of its own on the machine's PostgreSQL, dropped afterwards."""
+    name = f"wegwijzer_test_{uuid.uuid4().hex[:8]}"
+    server = psycopg2.connect(POSTGRES_SERVER)
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield str(make_url(POSTGRES_SERVER).set(database=name))
+    finally:
+        with server.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.close()

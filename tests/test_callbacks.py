@@ -1,16 +1,13 @@
 """Callback requests: stored encrypted in a real SQLite file, validated, deleted after 30 days."""
 
-import os
 import sqlite3
 import stat
-import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import psycopg2
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy.engine import make_url
 
 from assistant.callbacks import (
     KEY_VARIABLE, REFERENCE, URL_VARIABLE, CallbackStore, InvalidCallbackRequest, UnreadableCallbackRequest,
@@ -21,7 +18,6 @@ NAME = "Jantje Zonnebloem"
 PHONE = "06-98765432"
 QUESTION = "Ik wil hulp bij het aanvragen van een pgb voor mijn moeder"
 CONSENT = "Ik geef de gemeente toestemming om mij terug te bellen."
-POSTGRES = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
@@ -244,22 +240,6 @@ def test_the_store_takes_its_database_and_key_from_the_environment(tmp_path, mon
     request = add(CallbackStore())
 
     assert CallbackStore(f"sqlite:///{tmp_path / 'sub' / 'c.db'}", key).list() == [request]
-
-
-@pytest.fixture
-def postgres_url():
-    """A database of its own on the machine's PostgreSQL (as in test_directory_postgres.py), dropped afterwards."""
-    name = f"wegwijzer_test_{uuid.uuid4().hex[:8]}"
-    server = psycopg2.connect(POSTGRES)
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield str(make_url(POSTGRES).set(database=name))
-    finally:
-        with server.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.close()
 
 
 def test_the_same_code_works_on_postgresql(postgres_url, key):

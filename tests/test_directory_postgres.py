@@ -1,35 +1,11 @@
 """The directory on a real PostgreSQL server (the scale-out path: WEGWIJZER_DIRECTORY_URL),
 in a database of its own that the test creates and drops. The server is the machine's
-local PostgreSQL unless WEGWIJZER_TEST_POSTGRES points elsewhere."""
-
-import os
-import uuid
-
-import psycopg2
-import pytest
-from sqlalchemy.engine import make_url
+local PostgreSQL unless WEGWIJZER_TEST_POSTGRES points elsewhere (fixture in conftest.py)."""
 
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
 from municipalities.resolver import Resolver
-
-SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    name = f"wegwijzer_test_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(SERVER)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield str(make_url(SERVER).set(database=name))
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def test_the_directory_on_postgresql_equals_the_one_on_sqlite(postgres_url, directory):
