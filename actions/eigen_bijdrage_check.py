@@ -8,12 +8,11 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.answer_question import requested_year
-from actions.guided_flow import AskQuestion, GuidedFormValidation, button, latest_intent, latest_text
+from actions.guided_flow import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
 from actions.services import local_context
 from assistant import eigen_bijdrage_check as check
 from assistant.answers import message
 from assistant.facts import load_facts
-from assistant.dialogue import NOT_AN_ANSWER
 from assistant.questions import Question
 
 SKIPPED_MUNICIPALITY = "eb_gemeente_overgeslagen"
@@ -75,7 +74,7 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
         year = this_year - 1 if "vorig jaar" in text else requested_year(tracker) or _year_in(text)
         if year in facts.known_years():
             return [SlotSet(check.YEAR, str(year))]
-        if not year and intent in NOT_AN_ANSWER:
+        if not year and interrupts_flow(tracker):
             return []  # a question in between: the rules answer it
         known = facts.known_years()
         reply = message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1])) if year else message("antwoord_onduidelijk")

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.services import directory, resolver
 from assistant.answers import message
-from assistant.dialogue import ENDS_FLOW, FLOW_TRIGGERS, NOT_AN_ANSWER
+from assistant.dialogue import ENDS_FLOW, FLOW_TRIGGERS, NOT_AN_ANSWER, interrupts
 from assistant.facts import load_facts
 from assistant.municipality_reply import reply_to
 from assistant.questions import Question, button_answer, named_option, questions, read_answer
@@ -28,6 +28,12 @@ GEMEENTE = "gemeente"
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def interrupts_flow(tracker: Tracker, intents: frozenset = NOT_AN_ANSWER) -> bool:
+    """The resident's reply is a question, "stop" or the like, not an answer (assistant.dialogue)."""
+    intent = tracker.latest_message.get("intent") or {}
+    return interrupts(intent.get("name"), intent.get("confidence") or 0.0, intents)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -89,7 +95,7 @@ class GemeenteSlot:
         """The whole reply when the form asked for the municipality; else only a text that
         names a municipality, place or postcode ("waar is het wmo loket in Hoofddorp?")."""
         text = latest_text(tracker)
-        if tracker.get_slot(REQUESTED_SLOT) == GEMEENTE and latest_intent(tracker) not in NOT_AN_ANSWER:
+        if tracker.get_slot(REQUESTED_SLOT) == GEMEENTE and not interrupts_flow(tracker):
             return {GEMEENTE: text}
         if resolver().resolve(text).outcome in (Outcome.FOUND, Outcome.AMBIGUOUS):
             return {GEMEENTE: text}
@@ -149,11 +155,11 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         intent, text = latest_intent(tracker), latest_text(tracker)
         question = questions()[slot]
         if not question.options and not question.yes_no:
-            return [] if intent in ENDS_FLOW else [SlotSet(slot, text)]  # free text, checked by validate_<slot>
+            return [] if interrupts_flow(tracker, ENDS_FLOW) else [SlotSet(slot, text)]  # free text, checked by validate_<slot>
         by_button = button_answer(question, text)
         if by_button:
             return [SlotSet(slot, by_button)]
-        if intent in NOT_AN_ANSWER:
+        if interrupts_flow(tracker):
             return []
         value = read_answer(question, intent, text)
         if value is None:

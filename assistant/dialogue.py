@@ -44,7 +44,7 @@ SIDE_REPLIES: Dict[str, str] = {
     "english": "utter_english",
     "out_of_scope": "action_answer_out_of_scope",
 }
-ENDS_FLOW = ("stop", "goodbye")
+ENDS_FLOW = frozenset({"stop", "goodbye"})
 
 
 def question_topics() -> List[str]:
@@ -52,8 +52,17 @@ def question_topics() -> List[str]:
     return [topic for topic in topics() if topic not in FLOW_TRIGGERS.values()]
 
 
-# While a flow asks a question, a reply with one of these intents is not an answer.
+# While a flow asks a question, a reply with one of these intents is not an answer...
 NOT_AN_ANSWER = frozenset({*question_topics(), *SIDE_REPLIES, *FLOW_TRIGGERS.values(), *ENDS_FLOW})
+# ...when the classifier is this sure. Below it, the reply is read as an answer: a typo
+# such as "Bnk" may come out as "thanks" with 0.63, and the question asked is the
+# likelier context.
+INTERRUPTION_CONFIDENCE = 0.8
+
+
+def interrupts(intent: Optional[str], confidence: float, intents: frozenset = NOT_AN_ANSWER) -> bool:
+    """Is a reply with this intent something else than an answer to the flow's question?"""
+    return intent in intents and confidence >= INTERRUPTION_CONFIDENCE
 
 
 def _or(intents: List[str]) -> dict:

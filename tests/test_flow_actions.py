@@ -22,7 +22,7 @@ from actions.eigen_bijdrage_check import SKIPPED_MUNICIPALITY, ActionAskYear, Ac
 from actions.fallback import LABELS_FILE, ActionAskWhatYouMean, ActionOfferAPerson
 from actions.guided_flow import ActionStopFlow
 from actions.handover import CALLBACK_SLOTS, ActionOfferHuman, ActionSubmitCallback, ValidateCallbackForm
-from actions.municipality_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage
+from actions.municipality_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
 from actions.pgb_check import ActionPgbAdvies, ValidatePgbForm
 from actions.questions import ASK_ACTIONS
 from actions.services import overrides
@@ -696,3 +696,13 @@ def test_every_callback_refusal_has_a_message():
         assert getattr(handover, cleaner) is getattr(importlib.import_module("assistant.callbacks"), cleaner)
         for reason in reasons[cleaner]:
             assert f"{slot}_{reason}" in message_templates(), f"{cleaner} can refuse with {reason!r}"
+
+
+@pytest.mark.parametrize("confidence, interrupts", [(0.63, False), (0.79, False), (0.8, True), (0.98, True)])
+def test_a_small_talk_intent_interrupts_the_question_only_when_the_classifier_is_sure(confidence, interrupts):
+    """A typo like "Bnk" came out as thanks (0.63) in a trained model: it is an answer to
+    the municipality question then, so that the resident hears "ken ik niet"."""
+    tracker = make_tracker("thanks", "Bnk", slots={REQUESTED_SLOT: "gemeente"}, active_loop="gemeente_form")
+    tracker.latest_message["intent"]["confidence"] = confidence
+    extracted = ValidateGemeenteForm().extract_gemeente(CollectingDispatcher(), tracker, DOMAIN)
+    assert extracted == ({} if interrupts else {"gemeente": "Bnk"})
