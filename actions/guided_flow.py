@@ -143,7 +143,7 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         return named + await super().get_extraction_events(dispatcher, tracker, domain)
 
     async def named_in_first_message(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        """Answers the message that started the flow already gives ("een pgb voor mijn zoon")."""
+        """Answers the message that started the flow already gives ("wat betaal ik voor huishoudelijke hulp?")."""
         needed = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         text = latest_text(tracker)
         found = {slot: named_option(questions()[slot], text) for slot in needed if slot in questions() and tracker.get_slot(slot) is None}
