@@ -72,11 +72,11 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
         if intent == "dont_know" or "dit jaar" in text:
             return [SlotSet(check.YEAR, str(this_year))]
         year = this_year - 1 if "vorig jaar" in text else requested_year(tracker) or _year_in(text)
-        if year in facts.known_years():
+        known = facts.known_years()
+        if year in known:
             return [SlotSet(check.YEAR, str(year))]
         if not year and interrupts_flow(tracker):
             return []  # a question in between: the rules answer it
-        known = facts.known_years()
         reply = message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1])) if year else message("antwoord_onduidelijk")
         dispatcher.utter_message(text=reply)
         return [SlotSet(check.YEAR, None)]

@@ -76,12 +76,8 @@ class AskQuestion(Action, ABC):
         return []
 
     def text(self, question: Question, tracker: Tracker) -> str:
-        facts = {key: fact.text for key, fact in load_facts().facts.items()}
-        return question.text.format(**facts, **self.fields(tracker))
-
-    def fields(self, tracker: Tracker) -> Dict[str, str]:
-        """Values for the {fields} of the question text besides facts; see subclasses."""
-        return {}
+        """The question with its {facts} filled in; subclasses fill in other fields."""
+        return question.text.format(**load_facts().texts())
 
     def buttons(self, question: Question, tracker: Tracker) -> List[Dict[str, str]]:
         return question_buttons(question)

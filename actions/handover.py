@@ -17,7 +17,7 @@ from assistant.callbacks import (
     RETENTION_DAYS, CallbackStore, InvalidCallbackRequest, clean_name, clean_phone, clean_question, seal, unseal,
 )
 from assistant.contact import contact_card
-from assistant.questions import questions
+from assistant.questions import Question, questions
 
 logger = logging.getLogger(__name__)
 NAME, PHONE, QUESTION, CONSENT = "callback_naam", "callback_telefoon", "callback_vraag", "callback_toestemming"
@@ -61,10 +61,12 @@ class ActionOfferHuman(Action):
 
 
 class ActionAskConsent(AskQuestion):
+    """The consent question, worded exactly as it is stored with the request."""
+
     slot = CONSENT
 
-    def fields(self, tracker: Tracker) -> Dict[str, str]:
-        return {"gemeente": tracker.get_slot("gemeente") or "", "bewaartermijn": f"{RETENTION_DAYS} dagen"}
+    def text(self, question: Question, tracker: Tracker) -> str:
+        return consent_text(tracker.get_slot("gemeente") or "")
 
 
 class ValidateCallbackForm(GuidedFormValidation):

@@ -54,6 +54,10 @@ class Facts:
         }
         return cls(sources, facts, tariffs)
 
+    def texts(self) -> Dict[str, str]:
+        """Every single fact as {name: text}, to fill in a template's {fields}."""
+        return {key: fact.text for key, fact in self.facts.items()}
+
     def known_years(self) -> List[int]:
         return sorted(self.tariffs)
 

@@ -23,7 +23,7 @@ def advice(
     municipality: Optional[str] = None, municipality_phone: Optional[str] = None, zorgkantoor: Optional[str] = None,
 ) -> List[Answer]:
     """Three short messages: where to apply, what to prepare, how the money goes."""
-    values = {key: fact.text for key, fact in facts.facts.items()}
+    values = facts.texts()
     law = answers.get(LAW) or "weet_niet"
     where = [message(f"pgb_advies_waar_{law}")]
     if law in MUNICIPAL_LAWS and municipality and municipality_phone:

@@ -82,7 +82,7 @@ def resident_texts() -> Iterator[Tuple[str, str]]:
     """(name, text) of every answer, message and response, as a resident reads it."""
     for topic in topics():
         yield f"answer {topic}", build_answer(topic).text
-    values = {**{key: fact.text for key, fact in load_facts().facts.items()}, **EXAMPLE_VALUES}
+    values = {**load_facts().texts(), **EXAMPLE_VALUES}
     for key, template in message_templates().items():
         yield f"message {key}", template.format(**values)
     for slot, question in questions().items():
