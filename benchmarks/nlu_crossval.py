@@ -15,10 +15,10 @@ from typing import Dict
 from assistant.servers import PROJECT_ROOT, VENV_BIN, quiet_environment
 from assistant.spacy_model import build_pipeline
 
+# config.yml, and every config in benchmarks/configs (Rasa's default and variants of ours), by name.
 CONFIGS: Dict[str, Path] = {
     "wegwijzer": PROJECT_ROOT / "config.yml",
-    "wegwijzer_whitespace": PROJECT_ROOT / "benchmarks" / "configs" / "wegwijzer_whitespace.yml",
-    "rasa_default": PROJECT_ROOT / "benchmarks" / "configs" / "rasa_default.yml",
+    **{path.stem: path for path in sorted((PROJECT_ROOT / "benchmarks" / "configs").glob("*.yml"))},
 }
 OUT_DIR = PROJECT_ROOT / "var" / "bench" / "nlu"
 

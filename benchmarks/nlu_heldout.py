@@ -1,12 +1,14 @@
-"""Intent F1 on the held-out test set (tests/nlu_heldout/nlu.yml), Wegwijzer's config against Rasa's default.
+"""Intent F1 on a test set that is never trained on, Wegwijzer's config against Rasa's default.
 
-Usage: .venv/bin/python -m benchmarks.nlu_heldout [--top 12] [config names...]
+Usage: .venv/bin/python -m benchmarks.nlu_heldout [--test-set heldout|dev] [--top 12] [config names...]
+The held-out set (tests/nlu_heldout) gives the figure we report; the development set (tests/nlu_dev)
+is the one to study errors on and to compare configs with, so the held-out set stays unseen.
 Copies data/nlu once (so every config trains on the same data, even while it is being edited),
 trains an NLU model on it with each config (no training cache, so the time is a full training),
 tests it on the held-out set, which is never trained on, and prints one line per config
 (weighted F1, macro F1, accuracy, training time). Then, for the first config, the F1 per
 intent, lowest first, and the most frequent confusions. Models, reports and Rasa's output
-(rasa.log) land in var/bench/nlu_heldout/<config>/. Takes a few minutes per config.
+(rasa.log) land in var/bench/nlu_<test set>/<config>/. Takes a few minutes per config.
 """
 
 import argparse
@@ -22,14 +24,13 @@ from assistant.servers import PROJECT_ROOT, VENV_BIN, quiet_environment
 from assistant.spacy_model import build_pipeline
 from benchmarks.nlu_crossval import CONFIGS, intent_scores
 
-HELDOUT = PROJECT_ROOT / "tests" / "nlu_heldout" / "nlu.yml"
+TEST_SETS = {name: PROJECT_ROOT / "tests" / f"nlu_{name}" / "nlu.yml" for name in ("heldout", "dev")}
 TRAINING_DATA = PROJECT_ROOT / "data" / "nlu"
-OUT_DIR = PROJECT_ROOT / "var" / "bench" / "nlu_heldout"
 DEFAULT_CONFIGS = ["wegwijzer", "rasa_default"]
 
 
-def snapshot_training_data() -> Path:
-    target = OUT_DIR / "data_nlu"
+def snapshot_training_data(out_dir: Path) -> Path:
+    target = out_dir / "data_nlu"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(TRAINING_DATA, target)
     return target
@@ -45,9 +46,9 @@ def run_rasa(log: Path, *arguments: str) -> None:
         )
 
 
-def train_and_test(name: str, training_data: Path) -> Tuple[Dict, float]:
-    """The intent report of `rasa test nlu` on the held-out set, and the training time in seconds."""
-    out = OUT_DIR / name
+def train_and_test(name: str, training_data: Path, test_set: Path, out_dir: Path) -> Tuple[Dict, float]:
+    """The intent report of `rasa test nlu` on `test_set`, and the training time in seconds."""
+    out = out_dir / name
     shutil.rmtree(out, ignore_errors=True)  # no intent_errors.json left over from an earlier run
     out.mkdir(parents=True)
     log = out / "rasa.log"
@@ -57,13 +58,13 @@ def train_and_test(name: str, training_data: Path) -> Tuple[Dict, float]:
         "--out", str(out), "--fixed-model-name", "model",
     )
     seconds = time.monotonic() - started
-    run_rasa(log, "test", "nlu", "--nlu", str(HELDOUT), "--model", str(out / "model.tar.gz"), "--out", str(out))
+    run_rasa(log, "test", "nlu", "--nlu", str(test_set), "--model", str(out / "model.tar.gz"), "--out", str(out))
     return json.loads((out / "intent_report.json").read_text()), seconds
 
 
-def confusions(name: str, top: int) -> List[Tuple[Tuple[str, str], int, str]]:
+def confusions(out: Path, top: int) -> List[Tuple[Tuple[str, str], int, str]]:
     """The most frequent (intent, predicted intent) pairs, each with its first example text."""
-    errors = OUT_DIR / name / "intent_errors.json"
+    errors = out / "intent_errors.json"
     pairs: Counter = Counter()
     example: Dict[Tuple[str, str], str] = {}
     for error in json.loads(errors.read_text()) if errors.exists() else []:
@@ -87,7 +88,7 @@ def print_summary(name: str, report: Dict, seconds: float) -> None:
     )
 
 
-def print_details(name: str, report: Dict, top: int, training_data: Path) -> None:
+def print_details(name: str, report: Dict, top: int, training_data: Path, out_dir: Path) -> None:
     known = trained_intents(training_data)
     print(f"\n{name}: F1 per intent, lowest first (* = intent not in data/nlu)")
     print(f"{'intent':42} {'prec':>5} {'rec':>5} {'F1':>5} {'n':>3}")
@@ -95,12 +96,13 @@ def print_details(name: str, report: Dict, top: int, training_data: Path) -> Non
         mark = "" if intent in known else " *"
         print(f"{intent + mark:42} {values['precision']:5.2f} {values['recall']:5.2f} {values['f1-score']:5.2f} {values['support']:3d}")
     print(f"\n{name}: most frequent confusions (intent -> predicted, count, first example)")
-    for (intent, predicted), count, text in confusions(name, top):
+    for (intent, predicted), count, text in confusions(out_dir / name, top):
         print(f"{count:3d}  {intent} -> {predicted}   \"{text[:60]}\"")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--test-set", choices=TEST_SETS, default="heldout", help="which set to test on")
     parser.add_argument("--top", type=int, default=12, help="how many confused pairs to list")
     parser.add_argument("configs", nargs="*", default=DEFAULT_CONFIGS, help=f"any of {', '.join(CONFIGS)}")
     args = parser.parse_args()
@@ -108,13 +110,14 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown config: {', '.join(sorted(unknown))}")
     build_pipeline()
-    training_data = snapshot_training_data()
+    out_dir = PROJECT_ROOT / "var" / "bench" / f"nlu_{args.test_set}"
+    training_data = snapshot_training_data(out_dir)
     print(f"{'config':24} {'weighted F1':>11} {'macro F1':>9} {'accuracy':>9} {'train':>7}")
     reports: Dict[str, Dict] = {}
     for name in args.configs:
-        reports[name], seconds = train_and_test(name, training_data)
+        reports[name], seconds = train_and_test(name, training_data, TEST_SETS[args.test_set], out_dir)
         print_summary(name, reports[name], seconds)
-    print_details(args.configs[0], reports[args.configs[0]], args.top, training_data)
+    print_details(args.configs[0], reports[args.configs[0]], args.top, training_data, out_dir)
 
 
 if __name__ == "__main__":
