@@ -2,7 +2,7 @@
 
     start              prepare, train if needed, run the assistant with its demo page
     test               prepare, validate the data, run unit tests, train if needed, run the
-                       test stories and the end-to-end tests
+                       test stories, the end-to-end tests and the widget tests (headless Chromium)
     prepare            build the spaCy pipeline and the municipal directory
     train              train the model if the data changed
     refresh-directory  download the register's current export and rebuild the directory
@@ -23,6 +23,7 @@ from assistant.servers import (
     PROJECT_ROOT, VENV_BIN, Ports, quiet_environment, serve_web, start_processes, wait_until_ready,
 )
 from assistant.spacy_model import build_pipeline
+from assistant.widget_setup import ensure_chromium, ensure_npm_packages
 from municipalities import Directory, default_database_url
 from municipalities.importer import build_directory, ensure_imported, register_file
 from municipalities.refresh import LIVE_URL, RefreshError, describe, refresh_directory as download_register
@@ -62,7 +63,7 @@ def start() -> None:
     running = start_processes(model, ports)
     try:
         wait_until_ready(running, ports)
-        running.web_server = serve_web(ports.web)
+        running.web_server = serve_web(ports.web, f"http://localhost:{ports.rasa}")
         print(
             f"\nWegwijzer is ready.\n"
             f"  Demo page:     http://localhost:{ports.web}/\n"
@@ -91,16 +92,21 @@ def _run(step: str, command: List[str]) -> None:
 
 def test() -> None:
     prepare()
+    ensure_chromium()
+    ensure_npm_packages()
     rasa, python = str(VENV_BIN / "rasa"), str(VENV_BIN / "python")
     _run("Rasa data validation", [rasa, "data", "validate", "--fail-on-warnings"])
-    _run("Unit tests (directory, facts, answers, privacy, actions)", [python, "-m", "pytest", "tests", "--ignore=tests/e2e", "-q"])
+    _run("Unit tests (directory, facts, answers, privacy, actions)", [python, "-m", "pytest", "tests", "--ignore=tests/e2e", "--ignore=tests/widget", "-q"])
     model = ensure_model()
     _run(
         "Test stories",
         [rasa, "test", "core", "--model", str(model), "--stories", "tests/stories",
          "--fail-on-prediction-errors", "--out", "var/results"],
     )
-    _run("End-to-end tests (real servers)", [python, "-m", "pytest", "tests/e2e", "-q"])
+    _run(
+        "End-to-end and widget tests (real servers, the widget in headless Chromium)",
+        [python, "-m", "pytest", "tests/e2e", "tests/widget", "-q"],
+    )
     print("\nAll tests passed.")
 
 

@@ -1,4 +1,5 @@
-"""Start and stop Wegwijzer's processes: action server, Rasa server and demo page."""
+"""Start and stop Wegwijzer's processes: action server, Rasa server, and the web server with
+the widget, its demo pages and the admin API."""
 
 import http.server
 import os
@@ -19,7 +20,8 @@ from assistant.admin import AdminApi, is_admin_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-WEB_DIR = Path(__file__).parent / "web"
+WEB_DIR = Path(__file__).parent / "web" / "public"  # npm files stay outside it, in assistant/web
+DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 STARTUP_TIMEOUT = 300  # seconds; loading TensorFlow and the model takes most of it
 
 
@@ -95,29 +97,59 @@ def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db
     return running
 
 
-def serve_web(port: int) -> http.server.ThreadingHTTPServer:
-    """Serve the demo page from assistant/web, and the admin API under /admin/, in a background thread."""
-    handler = partial(QuietHandler, directory=str(WEB_DIR), admin=AdminApi.from_environment())
+def serve_web(port: int, rasa_url: Optional[str] = None) -> http.server.ThreadingHTTPServer:
+    """Serve the widget, its demo pages and the privacy page from assistant/web/public, and the
+    admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
+    rasa_url = rasa_url or f"http://localhost:{Ports().rasa}"
+    handler = partial(WebHandler, directory=str(WEB_DIR), admin=AdminApi.from_environment(), rasa_url=rasa_url)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, and /admin/ requests handed to the admin API (assistant/admin.py). Logs nothing."""
+def security_headers(rasa_url: str) -> Dict[str, str]:
+    """A strict Content-Security-Policy: the pages load only this server's files and talk only to Rasa."""
+    websocket_url = "ws" + rasa_url[len("http"):]
+    policy = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        f"connect-src 'self' {rasa_url} {websocket_url}; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
-    def __init__(self, *args: Any, admin: AdminApi, **kwargs: Any) -> None:
+
+class WebHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with security headers, the demo pages with the Rasa URL filled in, and
+    /admin/ requests handed to the admin API (assistant/admin.py). Logs nothing."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+    }
+
+    def __init__(self, *args: Any, admin: AdminApi, rasa_url: str, **kwargs: Any) -> None:
         self.admin = admin  # before super().__init__, which handles the request
+        self.rasa_url = rasa_url
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass
 
-    def do_GET(self) -> None:
-        self._admin_or(super().do_GET)
+    def end_headers(self) -> None:
+        for name, value in security_headers(self.rasa_url).items():
+            self.send_header(name, value)
+        super().end_headers()
 
-    def do_HEAD(self) -> None:
-        self._admin_or(super().do_HEAD)
+    def list_directory(self, path: str) -> None:
+        """No directory listings."""
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+
+    def do_GET(self) -> None:
+        self._admin_or(self._demo_page_or_file)
+
+    do_HEAD = do_GET
 
     def do_POST(self) -> None:
         self._admin_or(self._unsupported)
@@ -130,15 +162,25 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         else:
             otherwise()
 
+    def _demo_page_or_file(self) -> None:
+        page = DEMO_PAGES.get(self.path.split("?", 1)[0])
+        if page is None:
+            (super().do_HEAD if self.command == "HEAD" else super().do_GET)()
+            return
+        html = (WEB_DIR / page).read_text(encoding="utf-8").replace("{{rasa_url}}", self.rasa_url)
+        self._send(HTTPStatus.OK, {"Content-Type": "text/html; charset=utf-8"}, html.encode())
+
     def _unsupported(self) -> None:
         """What the server answered before it had an admin API."""
         self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
 
     def _answer_admin(self) -> None:
         response = self.admin.handle(self.command, self.path, self.headers.get("Authorization"))
-        body = response.encoded()
-        self.send_response(response.status)
-        for name, value in response.headers.items():
+        self._send(response.status, response.headers, response.encoded())
+
+    def _send(self, status: int, headers: Dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -1,13 +1,19 @@
 """Shared fixtures: one municipal directory, imported from the register snapshot that comes
-with the project (never a refreshed download), per test session."""
+with the project (never a refreshed download), per test session; and the real action server
+and Rasa server on free ports, with a temporary tracker database and callback store, as
+`./wegwijzer start` runs them (for tests/e2e and tests/widget)."""
 
 import os
 import uuid
-from typing import Iterator
+from typing import Dict, Iterator
 
 import psycopg2
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
+
+from assistant.model import ensure_model
+from assistant.servers import Ports, start_processes, wait_until_ready
 
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
@@ -15,6 +21,7 @@ from municipalities.importer import REGISTER_CSV, import_directory, read_postcod
 from municipalities.resolver import Resolver
 
 DIRECTORY_URL_VARIABLE = "WEGWIJZER_DIRECTORY_URL"
+CALLBACK_VARIABLES = ("WEGWIJZER_CALLBACK_URL", "WEGWIJZER_CALLBACK_KEY")
 POSTGRES_SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -73,3 +80,26 @@ def postgres_url() -> Iterator[str]:
         with server.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         server.close()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
+    saved = {name: os.environ.get(name) for name in CALLBACK_VARIABLES}
+    os.environ.update(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key))))
+    ports = Ports.free()
+    running = start_processes(ensure_model(), ports, tracker_db=str(tmp / "tracker.db"), log_dir=tmp)
+    try:
+        wait_until_ready(running, ports)
+        yield {
+            "url": f"http://localhost:{ports.rasa}", "tracker_db": tmp / "tracker.db",
+            "callback_url": callback_url, "callback_key": callback_key.encode(), "callback_db": tmp / "callbacks.db",
+        }
+    finally:
+        running.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

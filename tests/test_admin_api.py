@@ -237,9 +237,9 @@ def test_admin_requests_log_no_names_or_phone_numbers(url, store, caplog):
         assert secret not in caplog.text
 
 
-def test_the_demo_page_is_served_as_before(url):
+def test_the_demo_page_is_served_beside_the_admin_api(url):
     page = requests.get(url + "/", timeout=10)
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
-    assert requests.get(url + "/chat.js", timeout=10).status_code == 200
+    assert requests.get(url + "/widget/widget.js", timeout=10).status_code == 200
     assert requests.get(url + "/bestaat-niet.html", timeout=10).status_code == 404
     assert requests.post(url + "/", timeout=10).status_code == 501

@@ -1,0 +1,401 @@
+// Wegwijzer's chat widget for a municipality's website: one script tag, options as data
+// attributes (README.md). Talks to Rasa's socket.io channel. Bot text is always shown as
+// text, never as HTML; links only for http(s), tel and mailto. No inline styles or scripts,
+// so it works under a strict Content-Security-Policy.
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  const assets = new URL(".", script.src);
+  const options = {
+    gemeente: (script.dataset.gemeente || "").trim().toUpperCase(),
+    server: script.dataset.server || `${assets.protocol}//${assets.hostname}:5005`,
+    lang: script.dataset.lang || "nl",
+    open: script.dataset.open === "true",
+    title: script.dataset.title || "Wegwijzer",
+    privacy: script.dataset.privacy || new URL("../privacy.html", assets).href,
+  };
+  const STORAGE_KEY = `wegwijzer:${options.gemeente || "landelijk"}`;
+  const SAFE_LINK = /^(https?:|tel:|mailto:)/i;
+  const URL_IN_TEXT = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g;
+  const TYPING_TIMEOUT = 30000; // ms without an answer before the typing indicator stops
+
+  const texts = {
+    launcher: "Chat met Wegwijzer",
+    launcherHint: "Stel uw vraag over zorg en ondersteuning",
+    close: "Sluiten",
+    closeLabel: "Chat sluiten",
+    restart: "Nieuw gesprek",
+    privacy: "Typ geen BSN of medische gegevens.",
+    privacyLink: "Lees hoe wij met uw gegevens omgaan",
+    log: "Gesprek",
+    you: "U:",
+    bot: "Wegwijzer:",
+    label: "Uw vraag",
+    send: "Verstuur",
+    typing: "Wegwijzer typt een antwoord…",
+    disconnected: "De verbinding is verbroken. Wegwijzer probeert opnieuw te verbinden. Uw tekst blijft staan.",
+    reconnecting: "Opnieuw verbinden…",
+    reconnected: "De verbinding is weer hersteld.",
+    notSent: "Geen verbinding. Uw bericht is nog niet verstuurd. Probeer het zo opnieuw.",
+    noAnswer: "Wegwijzer geeft geen antwoord. Probeer het later opnieuw.",
+    quickReplies: "Kies een antwoord",
+    card: "Contactgegevens",
+    newWindow: " (opent in een nieuw venster)",
+  };
+
+  // ---- Stored conversation (sessionStorage: kept while the browser tab is open) ----
+
+  function load() {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY));
+      if (saved && saved.sessionId && Array.isArray(saved.messages)) return saved;
+    } catch (error) { /* no storage or broken data: start again */ }
+    return { sessionId: newSessionId(), messages: [], open: options.open, draft: "" };
+  }
+
+  function save() {
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+    } catch (error) { /* storage full or blocked: the conversation still works */ }
+  }
+
+  function newSessionId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  // ---- Building elements ----
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(text, appearance) {
+    const node = element("button", `utrecht-button utrecht-button--${appearance} wegwijzer__button`, text);
+    node.type = "button";
+    return node;
+  }
+
+  function link(href, text) {
+    if (!SAFE_LINK.test(href)) return document.createTextNode(text);
+    const node = element("a", "utrecht-link", text);
+    node.href = href;
+    if (/^https?:/i.test(href)) {
+      node.target = "_blank";
+      node.rel = "noopener noreferrer";
+      node.append(element("span", "wegwijzer__visually-hidden", texts.newWindow));
+    }
+    return node;
+  }
+
+  function withLinks(text) {
+    const fragment = document.createDocumentFragment();
+    let last = 0;
+    for (const match of text.matchAll(URL_IN_TEXT)) {
+      fragment.append(text.slice(last, match.index), link(match[0], match[0]));
+      last = match.index + match[0].length;
+    }
+    fragment.append(text.slice(last));
+    return fragment;
+  }
+
+  // Lines that start with "- " become a list; other lines stay paragraphs.
+  function richText(text) {
+    const container = element("div", "wegwijzer__text");
+    let list = null;
+    for (const line of text.split("\n")) {
+      const item = /^\s*[-•]\s+(.*)$/.exec(line);
+      if (item) {
+        list = list || container.appendChild(element("ul", "utrecht-unordered-list wegwijzer__list"));
+        list.appendChild(element("li", "utrecht-unordered-list__item")).append(withLinks(item[1]));
+      } else if (line.trim()) {
+        list = null;
+        container.appendChild(element("p", "wegwijzer__paragraph")).append(withLinks(line));
+      }
+    }
+    return container;
+  }
+
+  function detail(list, label, value) {
+    if (!value) return;
+    list.append(element("dt", "wegwijzer__card-label", label));
+    const content = element("dd", "wegwijzer__card-value");
+    content.append(value);
+    list.append(content);
+  }
+
+  function shortUrl(url) {
+    return url.replace(/^https?:\/\/(www\.)?/i, "").replace(/\/$/, "");
+  }
+
+  function contactDetails(contact) {
+    const list = element("dl", "wegwijzer__card-details");
+    const phone = contact.phone && (contact.phone_link ? link(contact.phone_link, contact.phone) : contact.phone);
+    detail(list, "Telefoon", phone);
+    detail(list, "E-mail", contact.email && link(`mailto:${contact.email}`, contact.email));
+    detail(list, "Website", contact.website && link(contact.website, shortUrl(contact.website)));
+    detail(list, "Afspraak maken", contact.appointment_url && link(contact.appointment_url, shortUrl(contact.appointment_url)));
+    detail(list, "Open", contact.opening_hours);
+    detail(list, "Adres", contact.address);
+    detail(list, "Bezoekadres", contact.visiting_address);
+    detail(list, "Postadres", contact.postal_address);
+    return list;
+  }
+
+  function contactCard(card) {
+    const section = element("section", "wegwijzer__card");
+    section.setAttribute("aria-label", `${texts.card} ${card.name}`);
+    const parts = [card.wmo_loket && { ...card.wmo_loket, name: `Wmo-loket: ${card.wmo_loket.name}` }]
+      .concat(card.clientondersteuning || [])
+      .filter(Boolean);
+    for (const part of parts) {
+      section.append(element("h3", "wegwijzer__card-heading", part.name), contactDetails(part));
+    }
+    section.append(element("h3", "wegwijzer__card-heading", card.name), contactDetails(card));
+    section.append(element("p", "wegwijzer__card-source", card.source || ""));
+    return section;
+  }
+
+  function quickReplies(replies) {
+    const group = element("div", "wegwijzer__quick-replies");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", texts.quickReplies);
+    for (const reply of replies) {
+      const choice = button(reply.title, "secondary-action");
+      choice.addEventListener("click", () => send(reply.payload, reply.title));
+      group.append(choice);
+    }
+    return group;
+  }
+
+  // ---- The widget ----
+
+  const ui = buildWidget();
+  let state = load();
+  let socket = null;
+  let typingTimer = null;
+  let greetedSession = null;
+
+  function buildWidget() {
+    const root = element("div", "wegwijzer");
+    root.lang = options.lang;
+    const launcher = button(texts.launcher, "primary-action");
+    launcher.classList.add("wegwijzer__launcher");
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-controls", "wegwijzer-panel");
+    launcher.setAttribute("aria-describedby", "wegwijzer-launcher-hint");
+    const hint = element("span", "wegwijzer__visually-hidden", texts.launcherHint);
+    hint.id = "wegwijzer-launcher-hint";
+
+    const panel = element("section", "wegwijzer__panel");
+    panel.id = "wegwijzer-panel";
+    panel.setAttribute("aria-labelledby", "wegwijzer-title");
+    panel.hidden = true;
+
+    const header = element("div", "wegwijzer__header");
+    const title = element("h2", "wegwijzer__title", options.title);
+    title.id = "wegwijzer-title";
+    const restart = button(texts.restart, "subtle");
+    const close = button(texts.close, "subtle");
+    close.setAttribute("aria-label", texts.closeLabel);
+    header.append(title, restart, close);
+
+    const privacy = element("p", "wegwijzer__privacy");
+    privacy.append(element("strong", "", texts.privacy), " ", link(options.privacy, texts.privacyLink));
+
+    const log = element("div", "wegwijzer__log");
+    log.setAttribute("role", "log");
+    log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-label", texts.log);
+    log.tabIndex = 0;
+
+    const typing = element("p", "wegwijzer__typing", texts.typing);
+    typing.hidden = true;
+    const status = element("p", "wegwijzer__status");
+    status.setAttribute("role", "status");
+
+    const form = element("form", "wegwijzer__form");
+    const label = element("label", "utrecht-form-label wegwijzer__label", texts.label);
+    label.htmlFor = "wegwijzer-input";
+    const input = element("input", "utrecht-textbox utrecht-textbox--html-input wegwijzer__input");
+    Object.assign(input, { id: "wegwijzer-input", type: "text", autocomplete: "off", maxLength: 1000 });
+    const submit = element("button", "utrecht-button utrecht-button--primary-action wegwijzer__button", texts.send);
+    submit.type = "submit";
+    form.append(label, input, submit);
+
+    panel.append(header, privacy, log, typing, status, form);
+    root.append(launcher, hint, panel);
+    return { root, launcher, panel, restart, close, log, typing, status, form, input };
+  }
+
+  function showMessage(message) {
+    const item = element("div", `wegwijzer__message wegwijzer__message--${message.from}`);
+    item.append(element("span", "wegwijzer__visually-hidden", message.from === "user" ? texts.you : texts.bot));
+    if (message.text) item.append(richText(message.text));
+    if (message.card) item.append(contactCard(message.card));
+    if (message.quickReplies && message.quickReplies.length) item.append(quickReplies(message.quickReplies));
+    ui.log.append(item);
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  // Only the latest message's quick replies can be chosen.
+  function removeQuickReplies() {
+    for (const group of ui.log.querySelectorAll(".wegwijzer__quick-replies")) group.remove();
+    for (const message of state.messages) delete message.quickReplies;
+  }
+
+  function remember(message) {
+    state.messages.push(message);
+    save();
+    showMessage(message);
+  }
+
+  function setTyping(on) {
+    ui.typing.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) typingTimer = setTimeout(() => { setTyping(false); setStatus(texts.noAnswer); }, TYPING_TIMEOUT);
+  }
+
+  function setStatus(text) {
+    ui.status.textContent = text;
+  }
+
+  function connected() {
+    return socket && socket.connected;
+  }
+
+  function emitMessage(message) {
+    const data = { message, session_id: state.sessionId };
+    if (options.gemeente) data.metadata = { gemeente: options.gemeente };
+    socket.emit("user_uttered", data);
+  }
+
+  function send(message, shownText) {
+    if (!connected()) {
+      setStatus(texts.notSent);
+      return false;
+    }
+    const focusWasInReplies = ui.log.contains(document.activeElement);
+    removeQuickReplies();
+    remember({ from: "user", text: shownText || message });
+    emitMessage(message);
+    setTyping(true);
+    if (focusWasInReplies) ui.input.focus();
+    return true;
+  }
+
+  function receive(data) {
+    const message = { from: "bot" };
+    if (typeof data.text === "string") message.text = data.text;
+    if (Array.isArray(data.quick_replies)) {
+      message.quickReplies = data.quick_replies.map((reply) => ({ title: String(reply.title), payload: String(reply.payload) }));
+    }
+    if (data.custom && data.custom.type === "contact_card") message.card = data.custom;
+    if (!message.text && !message.card) return;
+    setTyping(false);
+    if (ui.status.textContent === texts.noAnswer) setStatus("");
+    remember(message);
+  }
+
+  // A new conversation starts with the assistant's greeting; the resident's side stays empty.
+  function greetWhenNew() {
+    if (state.messages.length === 0 && greetedSession !== state.sessionId) {
+      greetedSession = state.sessionId;
+      emitMessage("/greet");
+      setTyping(true);
+    }
+  }
+
+  function setOpen(open, { focus = true } = {}) {
+    state.open = open;
+    save();
+    ui.panel.hidden = !open;
+    ui.launcher.hidden = open;
+    ui.launcher.setAttribute("aria-expanded", String(open));
+    if (open) {
+      connect();
+      if (focus) ui.input.focus();
+    } else if (focus) {
+      ui.launcher.focus();
+    }
+  }
+
+  function restartConversation() {
+    state = { sessionId: newSessionId(), messages: [], open: true, draft: "" };
+    save();
+    ui.log.replaceChildren();
+    ui.input.value = "";
+    setTyping(false);
+    if (connected()) socket.emit("session_request", { session_id: state.sessionId });
+    ui.input.focus();
+  }
+
+  // ---- Connection ----
+
+  function connect() {
+    if (socket || !window.io) return; // the client is still loading: connect() runs again when it is there
+    socket = window.io(options.server, { path: "/socket.io" });
+    let lost = false;
+    socket.on("connect", () => {
+      socket.emit("session_request", { session_id: state.sessionId });
+      setStatus(lost ? texts.reconnected : "");
+      lost = false;
+    });
+    socket.on("session_confirm", () => greetWhenNew());
+    socket.on("bot_uttered", receive);
+    socket.on("disconnect", () => { lost = true; setTyping(false); setStatus(texts.disconnected); });
+    socket.on("connect_error", () => { lost = true; setStatus(texts.disconnected); });
+    socket.io.on("reconnect_attempt", () => setStatus(`${texts.disconnected} ${texts.reconnecting}`));
+  }
+
+  function bindEvents() {
+    ui.launcher.addEventListener("click", () => setOpen(true));
+    ui.close.addEventListener("click", () => setOpen(false));
+    ui.restart.addEventListener("click", restartConversation);
+    ui.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") setOpen(false);
+    });
+    ui.input.addEventListener("input", () => { state.draft = ui.input.value; save(); });
+    ui.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = ui.input.value.trim();
+      if (text && send(text)) {
+        ui.input.value = state.draft = "";
+        save();
+      }
+    });
+  }
+
+  function addStylesheet() {
+    const stylesheet = document.createElement("link");
+    stylesheet.rel = "stylesheet";
+    stylesheet.href = new URL("widget.css", assets).href;
+    document.head.append(stylesheet);
+  }
+
+  function loadSocketIoClient(then) {
+    if (window.io) return then();
+    const client = document.createElement("script");
+    client.src = new URL("vendor/socket.io.min.js", assets).href;
+    client.addEventListener("load", then);
+    client.addEventListener("error", () => setStatus(texts.disconnected));
+    document.head.append(client);
+  }
+
+  function start() {
+    addStylesheet();
+    document.body.append(ui.root);
+    state.messages.forEach(showMessage);
+    ui.input.value = state.draft || "";
+    bindEvents();
+    loadSocketIoClient(() => { if (state.open) connect(); });
+    if (state.open) setOpen(true, { focus: false });
+  }
+
+  start();
+})();

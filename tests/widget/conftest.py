@@ -1,0 +1,67 @@
+"""The widget in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) on the
+demo pages of a real web server, talking to the real Rasa server (`servers` in tests/conftest.py)."""
+
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from assistant.servers import _free_port, serve_web
+from widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems
+
+
+def start_web(rasa_url: str) -> Iterator[str]:
+    port = _free_port()
+    server = serve_web(port, rasa_url)
+    yield f"http://localhost:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def web(servers) -> Iterator[str]:
+    """The web server with the demo pages, talking to the test's Rasa server."""
+    yield from start_web(servers["url"])
+
+
+@pytest.fixture(scope="session")
+def web_without_rasa() -> Iterator[str]:
+    """Demo pages whose widget talks to a port where nothing listens: a lost connection."""
+    yield from start_web(f"http://localhost:{_free_port()}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser: Browser, **context_options) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(viewport=DESKTOP, **context_options)
+    page = context.new_page()
+    page.problems = Problems(page)
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Page]:
+    """A fresh browser tab under the pages' strict CSP; fails the test on errors or foreign requests."""
+    for page in _page(browser):
+        yield page
+        assert page.problems.errors == [] and page.problems.foreign_requests == []
+
+
+@pytest.fixture
+def axe_page(browser) -> Iterator[Page]:
+    """A tab whose context ignores the CSP, only so that axe-core can be injected."""
+    yield from _page(browser, bypass_csp=True)
+
+
+@pytest.fixture
+def unchecked_page(browser) -> Iterator[Page]:
+    """A tab that may log errors: for a server that cannot be reached."""
+    yield from _page(browser)
