@@ -97,11 +97,11 @@ def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db
     return running
 
 
-def serve_web(port: int, rasa_url: Optional[str] = None) -> http.server.ThreadingHTTPServer:
-    """Serve the widget, its demo pages and the privacy page from assistant/web/public, and the
-    admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
+def serve_web(port: int, rasa_url: Optional[str] = None, directory: Path = WEB_DIR) -> http.server.ThreadingHTTPServer:
+    """Serve the widget, its demo pages and the privacy page from `directory` (assistant/web/public),
+    and the admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
     rasa_url = rasa_url or f"http://localhost:{Ports().rasa}"
-    handler = partial(WebHandler, directory=str(WEB_DIR), admin=AdminApi.from_environment(), rasa_url=rasa_url)
+    handler = partial(WebHandler, directory=str(directory), admin=AdminApi.from_environment(), rasa_url=rasa_url)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -167,7 +167,7 @@ class WebHandler(http.server.SimpleHTTPRequestHandler):
         if page is None:
             (super().do_HEAD if self.command == "HEAD" else super().do_GET)()
             return
-        html = (WEB_DIR / page).read_text(encoding="utf-8").replace("{{rasa_url}}", self.rasa_url)
+        html = (Path(self.directory) / page).read_text(encoding="utf-8").replace("{{rasa_url}}", self.rasa_url)
         self._send(HTTPStatus.OK, {"Content-Type": "text/html; charset=utf-8"}, html.encode())
 
     def _unsupported(self) -> None:

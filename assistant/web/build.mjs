@@ -3,7 +3,7 @@
 //   cd assistant/web && npm install && npm run build
 import { readFileSync, writeFileSync } from "node:fs";
 
-const UTRECHT_COMPONENTS = ["button", "form-label", "link", "textbox", "unordered-list"];
+const UTRECHT_COMPONENTS = ["button", "form-label", "link", "textbox", "ordered-list", "unordered-list"];
 const vendor = new URL("public/widget/vendor/", import.meta.url);
 const modules = new URL("node_modules/", import.meta.url);
 const version = (name) => JSON.parse(readFileSync(new URL(`${name}/package.json`, modules))).version;

@@ -1,18 +1,20 @@
 """The widget in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) on the
 demo pages of a real web server, talking to the real Rasa server (`servers` in tests/conftest.py)."""
 
-from typing import Iterator
+import shutil
+from pathlib import Path
+from typing import Callable, Dict, Iterator, Optional
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from assistant.servers import _free_port, serve_web
-from widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems
+from assistant.servers import WEB_DIR, _free_port, serve_web
+from widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
 
 
-def start_web(rasa_url: str) -> Iterator[str]:
+def start_web(rasa_url: str, directory: Path = WEB_DIR) -> Iterator[str]:
     port = _free_port()
-    server = serve_web(port, rasa_url)
+    server = serve_web(port, rasa_url, directory)
     yield f"http://localhost:{port}"
     server.shutdown()
     server.server_close()
@@ -28,6 +30,26 @@ def web(servers) -> Iterator[str]:
 def web_without_rasa() -> Iterator[str]:
     """Demo pages whose widget talks to a port where nothing listens: a lost connection."""
     yield from start_web(f"http://localhost:{_free_port()}")
+
+
+@pytest.fixture
+def municipal_site(tmp_path) -> Iterator[Callable[..., None]]:
+    """Opens a municipality's own page that the test writes (`write_municipal_page`), served with
+    the widget by a real web server of its own, under the CSP for `rasa_url`. A page that
+    Playwright made up itself would count as a public site, and Chromium would then block its
+    requests to localhost."""
+    site = tmp_path / "site"
+    shutil.copytree(WEB_DIR, site)
+    running = []
+
+    def open_page(page: Page, rasa_url: str, script: Dict[str, str], stylesheet: Optional[str] = None) -> None:
+        write_municipal_page(site, script, stylesheet)
+        running.append(start_web(rasa_url, site))
+        page.goto(next(running[-1]) + "/gemeente.html")
+
+    yield open_page
+    for server in running:
+        next(server, None)  # shuts the server down
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +79,7 @@ def page(browser) -> Iterator[Page]:
 
 @pytest.fixture
 def axe_page(browser) -> Iterator[Page]:
-    """A tab whose context ignores the CSP, only so that axe-core can be injected."""
+    """A tab whose context ignores the CSP, only so that axe-core or a test's style can be injected."""
     yield from _page(browser, bypass_csp=True)
 
 

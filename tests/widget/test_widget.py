@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from widget_page import (
     ANSWER_TIMEOUT, DESKTOP, ask, axe_violations, contact_card, conversation, describe, launcher, open_widget,
-    save_screenshot, textbox,
+    save_screenshot, store_messages, textbox,
 )
 
 
@@ -89,15 +89,7 @@ def test_html_in_messages_is_shown_as_text(page, web):
         "text": "<script>window.hacked=2</script> <img src=x onerror=window.hacked=3> javascript:alert(1)",
         "card": {"type": "contact_card", "name": "Gemeente <b>X</b>", "website": "javascript:alert(1)", "phone": "<i>1</i>"},
     }
-    page.evaluate(
-        """message => {
-            const key = 'wegwijzer:GM0363';
-            const saved = JSON.parse(sessionStorage.getItem(key));
-            saved.messages.push(message);
-            sessionStorage.setItem(key, JSON.stringify(saved));
-        }""",
-        bot_attack,
-    )
+    store_messages(page, [bot_attack])
     page.reload()
     expect(conversation(page)).to_contain_text(bot_attack["text"])
     expect(conversation(page)).to_contain_text("Gemeente <b>X</b>")

@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from playwright.sync_api import Page, expect
 
@@ -86,3 +86,48 @@ def ask(page: Page, text: str, answer: str) -> None:
 
 def contact_card(page: Page, municipality: str):
     return page.get_by_role("region", name=f"Contactgegevens Gemeente {municipality}")
+
+
+def write_municipal_page(site: Path, script: Dict[str, str], stylesheet: Optional[str] = None) -> None:
+    """A municipality's page `gemeente.html` in `site`, with the widget's script tag and its `script`
+    data attributes; `stylesheet` is the municipality's own (thema.css)."""
+    attributes = " ".join(f'{name}="{value}"' for name, value in script.items())
+    theme = '<link rel="stylesheet" href="thema.css">' if stylesheet else ""
+    (site / "gemeente.html").write_text(
+        f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Gemeente (test)</title>'
+        f'<link rel="icon" href="favicon.svg">{theme}</head>'
+        f'<body><main><h1>Zorg en ondersteuning</h1></main><script src="widget/widget.js" {attributes}></script></body></html>',
+        encoding="utf-8",
+    )
+    if stylesheet:
+        (site / "thema.css").write_text(stylesheet, encoding="utf-8")
+
+
+def store_messages(page: Page, messages: List[Dict], key: str = "wegwijzer:GM0363") -> None:
+    """Add messages to the conversation the widget keeps in sessionStorage (shown after a reload)."""
+    page.evaluate(
+        """([key, messages]) => {
+            const saved = JSON.parse(sessionStorage.getItem(key));
+            saved.messages.push(...messages);
+            sessionStorage.setItem(key, JSON.stringify(saved));
+        }""",
+        [key, messages],
+    )
+
+
+def shown(locator) -> bool:
+    """The element's bottom edge is in the window and not hidden by a scrolling box around it."""
+    return locator.evaluate(
+        """element => {
+            const box = element.getBoundingClientRect();
+            if (box.bottom > innerHeight || box.right > innerWidth || box.left < 0) return false;
+            return element.contains(document.elementFromPoint((box.left + box.right) / 2, box.bottom - 4));
+        }"""
+    )
+
+
+def no_horizontal_scrolling(page: Page) -> bool:
+    return page.evaluate(
+        """() => [document.documentElement, document.getElementById('wegwijzer-panel'), document.querySelector('.wegwijzer__log')]
+                 .every(box => box.scrollWidth <= box.clientWidth)"""
+    )

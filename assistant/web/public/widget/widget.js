@@ -17,7 +17,18 @@
   };
   const STORAGE_KEY = `wegwijzer:${options.gemeente || "landelijk"}`;
   const SAFE_LINK = /^(https?:|tel:|mailto:)/i;
-  const URL_IN_TEXT = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g;
+  const URL_IN_TEXT = /\b(?:https?:\/\/|mailto:|tel:)[^\s<>"]+[^\s<>".,;:!?)]/gi;
+  const LISTS = [
+    { pattern: /^\s*[-•]\s+(.*)$/, tag: "UL", className: "utrecht-unordered-list" },
+    { pattern: /^\s*\d+[.)]\s+(.*)$/, tag: "OL", className: "utrecht-ordered-list" },
+  ];
+  // The card's fields that the text sent with it repeats as "Label: value" or as a source line.
+  const CARD_DETAILS = [
+    "phone", "email", "website", "appointment_url", "opening_hours", "address", "visiting_address", "postal_address",
+    "source", "local_source",
+  ];
+  const DETAIL_LINE = /^[^:]+:\s+(.+)$/;
+  const BURST = 150; // ms: a card comes right after the text it was sent with; both are shown together
   const TYPING_TIMEOUT = 30000; // ms without an answer before the typing indicator stops
 
   const texts = {
@@ -104,19 +115,20 @@
     return fragment;
   }
 
-  // Lines that start with "- " become a list; other lines stay paragraphs.
+  // Lines that start with "- " or "1. " become a list; other lines stay paragraphs.
   function richText(text) {
     const container = element("div", "wegwijzer__text");
     let list = null;
     for (const line of text.split("\n")) {
-      const item = /^\s*[-•]\s+(.*)$/.exec(line);
-      if (item) {
-        list = list || container.appendChild(element("ul", "utrecht-unordered-list wegwijzer__list"));
-        list.appendChild(element("li", "utrecht-unordered-list__item")).append(withLinks(item[1]));
-      } else if (line.trim()) {
+      if (!line.trim()) continue;
+      const kind = LISTS.find((candidate) => candidate.pattern.test(line));
+      if (!kind) {
         list = null;
         container.appendChild(element("p", "wegwijzer__paragraph")).append(withLinks(line));
+        continue;
       }
+      if (!list || list.tagName !== kind.tag) list = container.appendChild(element(kind.tag, `${kind.className} wegwijzer__list`));
+      list.appendChild(element("li", `${kind.className}__item`)).append(withLinks(kind.pattern.exec(line)[1]));
     }
     return container;
   }
@@ -157,7 +169,9 @@
       section.append(element("h3", "wegwijzer__card-heading", part.name), contactDetails(part));
     }
     section.append(element("h3", "wegwijzer__card-heading", card.name), contactDetails(card));
-    section.append(element("p", "wegwijzer__card-source", card.source || ""));
+    for (const source of [card.local_source, card.source].filter(Boolean)) {
+      section.appendChild(element("p", "wegwijzer__card-source")).append(withLinks(source));
+    }
     return section;
   }
 
@@ -180,6 +194,8 @@
   let socket = null;
   let typingTimer = null;
   let greetedSession = null;
+  let pending = []; // bot messages of the current burst
+  let burstTimer = null;
 
   function buildWidget() {
     const root = element("div", "wegwijzer");
@@ -289,17 +305,46 @@
     return true;
   }
 
-  function receive(data) {
+  function botMessage(data) {
     const message = { from: "bot" };
     if (typeof data.text === "string") message.text = data.text;
     if (Array.isArray(data.quick_replies)) {
       message.quickReplies = data.quick_replies.map((reply) => ({ title: String(reply.title), payload: String(reply.payload) }));
     }
     if (data.custom && data.custom.type === "contact_card") message.card = data.custom;
-    if (!message.text && !message.card) return;
+    return message;
+  }
+
+  // The contact details a card shows, in all its parts.
+  function cardDetails(card) {
+    const parts = [card, card.wmo_loket, ...(card.clientondersteuning || [])].filter(Boolean);
+    return new Set(parts.flatMap((part) => CARD_DETAILS.map((field) => part[field]).filter(Boolean).map(String)));
+  }
+
+  // Screen readers read each detail once: in the card, not also in the text of the same answer.
+  function withoutCardDetails(message, details) {
+    if (!message.text || details.size === 0) return message;
+    const lines = message.text.split("\n").filter((line) => {
+      const detail = DETAIL_LINE.exec(line.trim());
+      return !details.has(line.trim()) && !(detail && details.has(detail[1]));
+    });
+    return { ...message, text: lines.join("\n").trim() };
+  }
+
+  function receive(data) {
+    pending.push(botMessage(data));
+    clearTimeout(burstTimer);
+    burstTimer = setTimeout(showPending, BURST);
+  }
+
+  function showPending() {
+    const details = new Set(pending.flatMap((message) => (message.card ? [...cardDetails(message.card)] : [])));
+    const messages = pending.map((message) => withoutCardDetails(message, details)).filter((message) => message.text || message.card);
+    pending = [];
+    if (messages.length === 0) return;
     setTyping(false);
     if (ui.status.textContent === texts.noAnswer) setStatus("");
-    remember(message);
+    messages.forEach(remember);
   }
 
   // A new conversation starts with the assistant's greeting; the resident's side stays empty.
@@ -330,6 +375,7 @@
     save();
     ui.log.replaceChildren();
     ui.input.value = "";
+    pending = [];
     setTyping(false);
     if (connected()) socket.emit("session_request", { session_id: state.sessionId });
     ui.input.focus();
