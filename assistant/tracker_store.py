@@ -6,11 +6,16 @@ stored events back each turn, so the masked text is all that lives on after a tu
 The callback form keeps its answers sealed (assistant.callbacks.seal) in its slots; what
 a resident types while that form asks for a name, phone number or question is hidden
 (assistant.privacy.protect_events).
+
+A conversation is deleted CONVERSATION_DAYS after its last message (`conversation_days` in
+endpoints.yml). Each server checks at most once an hour, when it saves a turn.
 """
 
+import time
 from itertools import islice
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -27,7 +32,32 @@ def last_requested_slot(events: Iterable[Event]) -> Optional[str]:
     return requested
 
 
+CONVERSATION_DAYS = 30
+CHECK_EVERY = 3600  # seconds between two checks for expired conversations, per server
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, conversation_days: float = CONVERSATION_DAYS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.conversation_days = conversation_days
+        self._next_check = 0.0
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        if time.monotonic() >= self._next_check:
+            self._next_check = time.monotonic() + CHECK_EVERY
+            self.delete_expired_conversations()
+
+    def delete_expired_conversations(self, now: Optional[float] = None) -> int:
+        """Delete every conversation whose last event is older than `conversation_days`; the number of events deleted."""
+        cutoff = (time.time() if now is None else now) - self.conversation_days * 86400
+        events = self.SQLEvent
+        expired = sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)
+        with self.session_scope() as session:
+            deleted = session.query(events).filter(events.sender_id.in_(expired)).delete(synchronize_session=False)
+            session.commit()
+        return deleted
+
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator[Event]:
         new_events = list(super()._additional_events(session, tracker))
         earlier_events = islice(tracker.events, len(tracker.events) - len(new_events))

@@ -4,6 +4,7 @@ form's name, phone number and question sealed or hidden."""
 import asyncio
 import json
 import sqlite3
+import time
 from typing import List, Sequence
 
 import pytest
@@ -11,6 +12,7 @@ from cryptography.fernet import Fernet
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
 
 from assistant.callbacks import seal, unseal
 from assistant.tracker_store import RedactingSQLTrackerStore
@@ -189,3 +191,56 @@ def test_an_emptied_slot_stays_empty_so_the_form_asks_again(callback_store, doma
     assert unseal(tracker.get_slot("callback_naam"), KEY) == NAME
     assert tracker.get_slot("callback_telefoon") is None
     assert tracker.get_slot("requested_slot") == "callback_telefoon"
+
+
+DAY = 86400
+
+
+def conversation_at(sender: str, timestamp: float, domain: Domain) -> DialogueStateTracker:
+    events = [
+        ActionExecuted("action_session_start", timestamp=timestamp),
+        SessionStarted(timestamp=timestamp),
+        UserUttered("wat is een pgb", timestamp=timestamp + 1),
+        BotUttered("Een pgb is geld van de gemeente.", timestamp=timestamp + 2),
+    ]
+    return DialogueStateTracker.from_events(sender, events, domain.slots)
+
+
+def stored_senders(store: RedactingSQLTrackerStore) -> List[str]:
+    return sorted(asyncio.run(store.keys()))
+
+
+def test_a_conversation_is_deleted_thirty_days_after_its_last_message(store, domain):
+    now = time.time()
+    asyncio.run(store.save(conversation_at("stil-sinds-29-dagen", now - 29 * DAY, domain)))  # checks: none expired
+    asyncio.run(store.save(conversation_at("stil-sinds-31-dagen", now - 31 * DAY, domain)))  # not checked within the hour
+    revived = conversation_at("oud-maar-gisteren-terug", now - 60 * DAY, domain)
+    revived.update(UserUttered("ik heb nog een vraag", timestamp=now - DAY))
+    asyncio.run(store.save(revived))
+
+    deleted = store.delete_expired_conversations(now=now)
+
+    assert deleted == 4  # the four events of the one conversation that went quiet 31 days ago
+    assert stored_senders(store) == ["oud-maar-gisteren-terug", "stil-sinds-29-dagen"]
+
+
+def test_saving_a_turn_deletes_expired_conversations_at_most_once_an_hour(domain, database):
+    store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(database), conversation_days=30)
+    now = time.time()
+    asyncio.run(store.save(conversation_at("verlopen", now - 40 * DAY, domain)))  # the first save checks: deleted at once
+    assert stored_senders(store) == []
+    asyncio.run(store.save(conversation_at("verlopen", now - 40 * DAY, domain)))  # within the hour: not checked again
+    asyncio.run(store.save(conversation_at("nieuw", now, domain)))
+    assert stored_senders(store) == ["nieuw", "verlopen"]
+
+
+def test_expired_conversations_are_deleted_on_postgresql_too(domain, postgres_url):
+    url = make_url(postgres_url)
+    store = RedactingSQLTrackerStore(
+        domain=domain, dialect="postgresql", host=url.host, port=url.port, db=url.database, username=url.username,
+    )
+    now = time.time()
+    asyncio.run(store.save(conversation_at("actief", now - DAY, domain)))  # checks: nothing has expired
+    asyncio.run(store.save(conversation_at("verlopen", now - 31 * DAY, domain)))  # within the hour: not checked
+    assert store.delete_expired_conversations() == 4
+    assert stored_senders(store) == ["actief"]
