@@ -277,8 +277,9 @@
     if (on) typingTimer = setTimeout(() => { setTyping(false); setStatus(texts.noAnswer); }, TYPING_TIMEOUT);
   }
 
+  // The status is a live region: the same text again would be read out again.
   function setStatus(text) {
-    ui.status.textContent = text;
+    if (ui.status.textContent !== text) ui.status.textContent = text;
   }
 
   function connected() {
@@ -396,7 +397,9 @@
     socket.on("bot_uttered", receive);
     socket.on("disconnect", () => { lost = true; setTyping(false); setStatus(texts.disconnected); });
     socket.on("connect_error", () => { lost = true; setStatus(texts.disconnected); });
-    socket.io.on("reconnect_attempt", () => setStatus(`${texts.disconnected} ${texts.reconnecting}`));
+    socket.io.on("reconnect_attempt", () => {
+      if (ui.status.textContent !== texts.notSent) setStatus(`${texts.disconnected} ${texts.reconnecting}`);
+    });
   }
 
   function bindEvents() {
