@@ -10,11 +10,12 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from assistant.admin import AdminApi, is_admin_path
 
@@ -105,6 +106,18 @@ def serve_web(port: int, rasa_url: Optional[str] = None, directory: Path = WEB_D
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+@contextmanager
+def web_server_on_free_port(rasa_url: Optional[str] = None, directory: Path = WEB_DIR) -> Iterator[str]:
+    """serve_web on a free port while the block runs (tests); yields its base URL."""
+    port = _free_port()
+    server = serve_web(port, rasa_url, directory)
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def security_headers(rasa_url: str) -> Dict[str, str]:

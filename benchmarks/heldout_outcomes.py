@@ -23,9 +23,9 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.fallback import labels, suggestions
 from assistant.model import ensure_model
-from assistant.servers import PROJECT_ROOT
+from benchmarks.nlu_heldout import TEST_SETS
 
-HELDOUT = PROJECT_ROOT / "tests" / "nlu_heldout" / "nlu.yml"
+HELDOUT = TEST_SETS["heldout"]
 OUTCOMES = ("direct", "clarified", "unclear", "wrong")
 
 

@@ -5,7 +5,7 @@ The held-out set (tests/nlu_heldout) gives the figure we report; the development
 is the one to study errors on and to compare configs with, so the held-out set stays unseen.
 Copies data/nlu once (so every config trains on the same data, even while it is being edited),
 trains an NLU model on it with each config (no training cache, so the time is a full training),
-tests it on the held-out set, which is never trained on, and prints one line per config
+tests it on the chosen set, and prints one line per config
 (weighted F1, macro F1, accuracy, training time). Then, for the first config, the F1 per
 intent, lowest first, and the most frequent confusions. Models, reports and Rasa's output
 (rasa.log) land in var/bench/nlu_<test set>/<config>/. Takes a few minutes per config.

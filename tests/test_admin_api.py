@@ -3,6 +3,7 @@
 import logging
 import secrets
 import sqlite3
+from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from assistant.admin import TOKEN_VARIABLE
 from assistant.callbacks import KEY_VARIABLE, URL_VARIABLE, CallbackRequest, CallbackStore
-from assistant.servers import _free_port, serve_web
+from assistant.servers import web_server_on_free_port
 
 TOKEN = secrets.token_urlsafe(32)
 NAME, PHONE, QUESTION = "Jantje Zonnebloem", "06-98765432", "Hoe vraag ik een pgb aan?"
@@ -37,26 +38,14 @@ def environment(database):
 @pytest.fixture
 def start():
     """Start serve_web with the environment as it is now; returns its base URL."""
-    servers = []
-
-    def started() -> str:
-        port = _free_port()
-        servers.append(serve_web(port))
-        return f"http://127.0.0.1:{port}"
-
-    yield started
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with ExitStack() as servers:
+        yield lambda: servers.enter_context(web_server_on_free_port())
 
 
 @pytest.fixture(scope="module")
 def url(environment) -> str:
-    port = _free_port()
-    server = serve_web(port)
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server_close()
+    with web_server_on_free_port() as base_url:
+        yield base_url
 
 
 @pytest.fixture

@@ -4,18 +4,15 @@ and nothing served from outside assistant/web/public (node_modules, package file
 import pytest
 import requests
 
-from assistant.servers import _free_port, serve_web
+from assistant.servers import web_server_on_free_port
 
 RASA_URL = "http://localhost:5999"
 
 
 @pytest.fixture(scope="module")
 def url():
-    port = _free_port()
-    server = serve_web(port, RASA_URL)
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server_close()
+    with web_server_on_free_port(RASA_URL) as base_url:
+        yield base_url
 
 
 def get(url: str) -> requests.Response:
@@ -26,7 +23,7 @@ def get(url: str) -> requests.Response:
 def test_demo_pages_embed_the_widget_with_the_rasa_url(url, path):
     page = get(url + path)
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert f'src="widget/widget.js"' in page.text and f'data-server="{RASA_URL}"' in page.text
+    assert 'src="widget/widget.js"' in page.text and f'data-server="{RASA_URL}"' in page.text
 
 
 def test_only_the_municipal_demo_page_presets_a_municipality(url):

@@ -2,34 +2,28 @@
 demo pages of a real web server, talking to the real Rasa server (`servers` in tests/conftest.py)."""
 
 import shutil
-from pathlib import Path
+from contextlib import ExitStack
 from typing import Callable, Dict, Iterator, Optional
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from assistant.servers import WEB_DIR, _free_port, serve_web
+from assistant.servers import WEB_DIR, _free_port, web_server_on_free_port
 from widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
-
-
-def start_web(rasa_url: str, directory: Path = WEB_DIR) -> Iterator[str]:
-    port = _free_port()
-    server = serve_web(port, rasa_url, directory)
-    yield f"http://localhost:{port}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")
 def web(servers) -> Iterator[str]:
     """The web server with the demo pages, talking to the test's Rasa server."""
-    yield from start_web(servers["url"])
+    with web_server_on_free_port(servers["url"]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def web_without_rasa() -> Iterator[str]:
     """Demo pages whose widget talks to a port where nothing listens: a lost connection."""
-    yield from start_web(f"http://localhost:{_free_port()}")
+    with web_server_on_free_port(f"http://localhost:{_free_port()}") as url:
+        yield url
 
 
 @pytest.fixture
@@ -40,16 +34,13 @@ def municipal_site(tmp_path) -> Iterator[Callable[..., None]]:
     requests to localhost."""
     site = tmp_path / "site"
     shutil.copytree(WEB_DIR, site)
-    running = []
+    with ExitStack() as web_servers:
 
-    def open_page(page: Page, rasa_url: str, script: Dict[str, str], stylesheet: Optional[str] = None) -> None:
-        write_municipal_page(site, script, stylesheet)
-        running.append(start_web(rasa_url, site))
-        page.goto(next(running[-1]) + "/gemeente.html")
+        def open_page(page: Page, rasa_url: str, script: Dict[str, str], stylesheet: Optional[str] = None) -> None:
+            write_municipal_page(site, script, stylesheet)
+            page.goto(web_servers.enter_context(web_server_on_free_port(rasa_url, site)) + "/gemeente.html")
 
-    yield open_page
-    for server in running:
-        next(server, None)  # shuts the server down
+        yield open_page
 
 
 @pytest.fixture(scope="session")
