@@ -43,8 +43,10 @@ def municipal_site(tmp_path) -> Iterator[Callable[..., None]]:
         yield open_page
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Playwright's sync API runs an event loop in this thread while
+    it is open, so it must not outlive the widget tests: asyncio.run in a later test would fail."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
