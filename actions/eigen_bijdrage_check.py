@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +9,7 @@ from rasa_sdk.types import DomainDict
 from actions.answer_question import requested_year
 from actions.guided_flow import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
 from actions.services import local_context
-from assistant import eigen_bijdrage_check as check
+from assistant import clock, eigen_bijdrage_check as check
 from assistant.answers import message
 from assistant.facts import load_facts
 from assistant.questions import Question
@@ -23,14 +22,12 @@ def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
 
 
 class ActionAskYear(AskQuestion):
-    """Which year: buttons for this year and last year (when their amounts are known)."""
+    """Which year: buttons for this year and last year."""
 
     slot = check.YEAR
 
     def buttons(self, question: Question, tracker: Tracker) -> List[Dict[str, str]]:
-        known = load_facts().known_years()
-        this_year = date.today().year
-        return [button(str(year), str(year)) for year in (this_year, this_year - 1) if year in known]
+        return [button(str(year), str(year)) for year in check.year_buttons(load_facts(), clock.this_year())]
 
 
 class ValidateEigenBijdrageForm(GuidedFormValidation):
@@ -43,9 +40,11 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
         return check.questions_to_ask(answers(tracker), bool(tracker.get_slot(SKIPPED_MUNICIPALITY)))
 
     def extract_eb_jaar(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Optional[str]]:
-        """A year in the message that started the check ("wat betaal ik in 2025?")."""
+        """A year in the message that started the check ("wat betaal ik in 2025?"), when it can be checked."""
         year = requested_year(tracker)
-        return {check.YEAR: str(year)} if year and tracker.get_slot(REQUESTED_SLOT) is None else {}
+        if year and tracker.get_slot(REQUESTED_SLOT) is None and check.year_can_be_checked(year, load_facts(), clock.this_year()):
+            return {check.YEAR: str(year)}
+        return {}
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Keeps "sla over" for the municipality: rasa-sdk only returns required slots."""
@@ -65,16 +64,16 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
         return await super().get_extraction_events(dispatcher, tracker, domain)
 
     def read_year(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        """A year the facts know: typed, a button, "dit jaar" or "vorig jaar"; "weet ik niet" is this year."""
+        """A year that can be checked: typed, a button, "dit jaar" or "vorig jaar"; "weet ik niet" is this year."""
         facts = load_facts()
         intent, text = latest_intent(tracker), latest_text(tracker).lower()
-        this_year = facts.current_tariff().year
+        this_year = clock.this_year()
         if intent == "dont_know" or "dit jaar" in text:
             return [SlotSet(check.YEAR, str(this_year))]
         year = this_year - 1 if "vorig jaar" in text else requested_year(tracker) or _year_in(text)
-        known = facts.known_years()
-        if year in known:
+        if year and check.year_can_be_checked(year, facts, this_year):
             return [SlotSet(check.YEAR, str(year))]
+        known = facts.known_years()
         if not year and interrupts_flow(tracker):
             return []  # a question in between: the rules answer it
         reply = message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1])) if year else message("antwoord_onduidelijk")
@@ -95,9 +94,8 @@ class ActionEigenBijdrageUitslag(Action):
         return "action_eigen_bijdrage_uitslag"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        facts = load_facts()
         given = answers(tracker)
-        year = int(given.get(check.YEAR) or facts.current_tariff().year)
-        result = check.verdict_answer(given, year, facts, local_context(tracker.get_slot("gemeente")))
+        year = int(given.get(check.YEAR) or clock.this_year())
+        result = check.verdict_answer(given, year, load_facts(), local_context(tracker.get_slot("gemeente")))
         dispatcher.utter_message(text=result.render())
         return [SlotSet(slot, None) for slot in (*check.SLOTS, SKIPPED_MUNICIPALITY)]

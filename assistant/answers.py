@@ -6,21 +6,22 @@ Every answer ends with the sources it rests on, so a resident can check it.
 
 import string
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from assistant import clock
 from assistant.dutch import dutch_date
-from assistant.facts import Facts, Source, Tariff, load_facts
+from assistant.facts import Facts, Source, load_facts
 from municipalities.overrides import Override
 from municipalities.zorgkantoren import Zorgkantoor
 
 ANSWERS_FILE = Path(__file__).parent / "content" / "answers.yml"
 MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yml"
-UNKNOWN_YEAR_TOPIC = "eigen_bijdrage_jaar_onbekend"
+MAXIMUM_FIELD = "maximum"  # {maximum} in an answer: the year's maximum eigen bijdrage
+CAK_FACTS = ("website_cak", "telefoon_cak")
 # Answers that name the maximum eigen bijdrage: a municipality that charges less adds a sentence.
 CONTRIBUTION_TOPICS = ("eigen_bijdrage_wat", "eigen_bijdrage_hoeveel", "eigen_bijdrage_wie_betaalt")
 WLZ_TOPIC = "wlz_clientondersteuning"
@@ -61,7 +62,7 @@ def load_answer_texts(path: Path = ANSWERS_FILE) -> Dict[str, dict]:
 
 def topics() -> List[str]:
     """Every topic with a national answer."""
-    return [topic for topic in load_answer_texts() if topic != UNKNOWN_YEAR_TOPIC]
+    return list(load_answer_texts())
 
 
 def follow_ups(topic: str) -> List[str]:
@@ -69,14 +70,32 @@ def follow_ups(topic: str) -> List[str]:
     return list(load_answer_texts().get(topic, {}).get("verder", []))
 
 
-def _fill(topic: str, facts: Facts, tariff: Tariff, extra: Dict[str, str]) -> Answer:
+def maximum(year: int, facts: Facts) -> Answer:
+    """The maximum eigen bijdrage of `year`. For a year without a known amount: that it is
+    not known here, the latest known amount with its own year, and where the CAK gives it."""
+    tariff = facts.tariff(year)
+    if tariff:
+        text = message("maximum_bekend", jaar=str(year), bedrag=tariff.amount, periode=tariff.period)
+        return Answer(text, (tariff.source,))
+    latest = facts.latest_tariff()
+    cak = {name: facts.facts[name] for name in CAK_FACTS}
+    text = message(
+        "maximum_nog_onbekend" if year > latest.year else "maximum_onbekend",
+        jaar=str(year), bekend_jaar=str(latest.year), bedrag=latest.amount, periode=latest.period,
+        **{name: fact.text for name, fact in cak.items()},
+    )
+    return Answer(text, tuple(dict.fromkeys([latest.source, *(fact.source for fact in cak.values())])))
+
+
+def _fill(topic: str, facts: Facts, year: int) -> Answer:
     entry = load_answer_texts()[topic]
     sources = [facts.sources[key] for key in entry["sources"]]
-    values = dict(extra)
+    values: Dict[str, str] = {}
     for _, field, _, _ in string.Formatter().parse(entry["text"]):
-        if field in ("jaar", "abonnementstarief", "periode"):
-            values.update(jaar=str(tariff.year), abonnementstarief=tariff.amount, periode=tariff.period)
-            sources.append(tariff.source)
+        if field == MAXIMUM_FIELD:
+            amount = maximum(year, facts)
+            values[field] = amount.text
+            sources += amount.sources
         elif field and field not in values:
             fact = facts.facts[field]
             values[field] = fact.text
@@ -84,25 +103,19 @@ def _fill(topic: str, facts: Facts, tariff: Tariff, extra: Dict[str, str]) -> An
     return Answer(entry["text"].format(**values), tuple(dict.fromkeys(sources)))
 
 
-def build_answer(topic: str, year: Optional[int] = None, today: Optional[date] = None, local: Optional[Local] = None) -> Answer:
-    """The answer to `topic`; `year` picks the year of the eigen bijdrage.
+def build_answer(topic: str, year: Optional[int] = None, local: Optional[Local] = None) -> Answer:
+    """The answer to `topic`; `year` picks the year of the eigen bijdrage (default: this year).
 
-    Asked about a year the facts do not cover, the answer says so and gives the current
-    amount instead. With `local` data about the resident's municipality, its own answer
-    text replaces the national one, and a lower eigen bijdrage or the region's zorgkantoor
-    is added.
+    With `local` data about the resident's municipality, its own answer text replaces the
+    national one, and a lower eigen bijdrage or the region's zorgkantoor is added.
     """
     override = local.override if local else None
     if override and topic in override.answers:
         return Answer(override.answers[topic], (local_source(local, override.source),))
-    facts = load_facts()
-    tariff = facts.tariff(year) if year else None
-    answer = _fill(topic, facts, tariff or facts.current_tariff(today), {})
-    if year and not tariff and "{jaar}" in load_answer_texts()[topic]["text"]:
-        notice = _fill(UNKNOWN_YEAR_TOPIC, facts, facts.current_tariff(today), {"gevraagd_jaar": str(year)})
-        answer = Answer(f"{notice.text} {answer.text}", answer.sources)
+    year = year or clock.this_year()
+    answer = _fill(topic, load_facts(), year)
     if local:
-        answer = _with_local_facts(answer, topic, (tariff or facts.current_tariff(today)).year, local)
+        answer = _with_local_facts(answer, topic, year, local)
     return answer
 
 

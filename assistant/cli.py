@@ -8,6 +8,8 @@
     refresh-directory  download the register's current export and rebuild the directory
                        (keeps the current data when the download fails or looks incomplete)
     check-overrides    check the municipalities' own data files and print what they cover
+    check-facts        list every dated fact with its check date; exit 1 when this year has
+                       no abonnementstarief (--today and --facts to look ahead or at another file)
 """
 
 import argparse
@@ -15,8 +17,13 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Callable, Dict, List
+from datetime import date
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
 
+from assistant import clock
+from assistant.facts import Facts, load_facts
+from assistant.facts_check import check_facts as facts_report, local_facts
 from assistant.local_data import coverage_report, override_store
 from assistant.model import ensure_model
 from assistant.servers import (
@@ -27,6 +34,7 @@ from assistant.widget_setup import ensure_chromium, ensure_npm_packages
 from municipalities import Directory, default_database_url
 from municipalities.importer import build_directory, ensure_imported, register_file
 from municipalities.refresh import LIVE_URL, RefreshError, describe, refresh_directory as download_register
+from municipalities.zorgkantoren import load_zorgkantoren
 
 
 def prepare() -> None:
@@ -39,14 +47,27 @@ def prepare() -> None:
     )
 
 
-def check_overrides() -> None:
-    """Exit code 1 when a file has a problem, so CI and helpdesks notice."""
+def _directory() -> Directory:
     url = default_database_url()
     ensure_imported(url)
-    directory = Directory.load(url)
+    return Directory.load(url)
+
+
+def check_overrides() -> None:
+    """Exit code 1 when a file has a problem, so CI and helpdesks notice."""
+    directory = _directory()
     store = override_store(directory)
     print(coverage_report(directory, store))
     sys.exit(1 if store.errors else 0)
+
+
+def check_facts(facts_file: Optional[Path], today: Optional[date]) -> None:
+    """Exit code 1 when this year has no abonnementstarief."""
+    facts = Facts.from_file(facts_file) if facts_file else load_facts()
+    local = local_facts(override_store(_directory()).all(), load_zorgkantoren().values())
+    report = facts_report(facts, today or clock.today(), local)
+    print(report.render())
+    sys.exit(report.exit_code)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -126,6 +147,7 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "train": lambda _: (prepare(), ensure_model()),
     "refresh-directory": lambda arguments: refresh_directory(arguments.url, arguments.allow_fewer),
     "check-overrides": lambda _: check_overrides(),
+    "check-facts": lambda arguments: check_facts(arguments.facts, arguments.today),
 }
 
 
@@ -134,6 +156,8 @@ def main() -> None:
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--url", default=LIVE_URL, help="refresh-directory: where to download the register export")
     parser.add_argument("--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now")
+    parser.add_argument("--today", type=date.fromisoformat, help="check-facts: check as on this day (YYYY-MM-DD)")
+    parser.add_argument("--facts", type=Path, help="check-facts: another facts file than assistant/content/facts.yml")
     arguments = parser.parse_args()
     COMMANDS[arguments.command](arguments)
 

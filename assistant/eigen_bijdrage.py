@@ -9,8 +9,9 @@ Ede, facts.yml source `ede_eigen_bijdrage`). No eigen bijdrage:
     AOW age;
   - when someone in the household already pays a Wmo or Wlz eigen bijdrage (the
     household pays once).
-Otherwise the household pays at most the year's abonnementstarief; a municipality may
-ask less (an override). Beschermd wonen has its own, income-dependent contribution.
+Otherwise the household pays at most the year's abonnementstarief (when facts.yml knows
+that year's amount); a municipality may ask less (an override). Beschermd wonen has its
+own, income-dependent contribution.
 
 Plain Python: the guided flow of the assistant asks the facts; this module decides.
 """
@@ -71,18 +72,17 @@ class Household:
 class Assessment:
     verdict: Verdict
     reason: str  # the rule that decided: a provision, a Question, or "abonnementstarief"
-    tariff: Tariff  # the maximum of the year
+    tariff: Optional[Tariff]  # the maximum of the year; None when its amount is not known here
     open_questions: Tuple[Question, ...] = ()  # unknown facts that could make it nothing
     local: Optional[LocalContribution] = None  # the municipality asks less (for some residents)
     sources: Tuple[Source, ...] = ()
 
 
 def assess(household: Household, facts: Facts, local: Optional[LocalContribution] = None) -> Assessment:
-    """The verdict for one household; ValueError for a year without a known tariff."""
+    """The verdict for one household. The rules do not depend on the amount, so a year
+    without a known amount gets a verdict too, with `tariff` None."""
     tariff = facts.tariff(household.year)
-    if tariff is None:
-        raise ValueError(f"no abonnementstarief known for {household.year}")
-    sources = (facts.sources[EXEMPTIONS_SOURCE], tariff.source)
+    sources = (facts.sources[EXEMPTIONS_SOURCE],) + ((tariff.source,) if tariff else ())
     if household.provision is Provision.BESCHERMD_WONEN:
         return Assessment(Verdict.INCOME_DEPENDENT, household.provision.value, tariff, sources=sources)
     if household.provision in FREE_PROVISIONS:

@@ -5,11 +5,11 @@ the questions early ("a wheelchair" -> nothing to pay, no more questions). The r
 themselves live in `assistant.eigen_bijdrage`; this module only links them to the answers.
 """
 
-from typing import List, Mapping, Optional
+from typing import List, Mapping, Optional, Tuple
 
-from assistant.answers import Answer, Local, local_source, message
+from assistant.answers import Answer, Local, local_source, maximum, message
 from assistant.eigen_bijdrage import Assessment, FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
-from assistant.facts import Facts
+from assistant.facts import Facts, Source
 from assistant.questions import DONT_KNOW
 
 PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS = (
@@ -47,6 +47,18 @@ def questions_to_ask(answers: Mapping[str, Optional[str]], municipality_skipped:
     return needed + [MUNICIPALITY]
 
 
+def year_buttons(facts: Facts, this_year: int) -> List[int]:
+    """The years offered as buttons: this year, also when its amount is not known yet (the
+    outcome then says so), and last year when its amount is known."""
+    return [this_year] + ([this_year - 1] if facts.tariff(this_year - 1) else [])
+
+
+def year_can_be_checked(year: int, facts: Facts, this_year: int) -> bool:
+    """A year with a known amount, or this year or next year: their outcome says when the
+    amount is not known yet. Other years are asked again."""
+    return facts.tariff(year) is not None or this_year <= year <= this_year + 1
+
+
 def household(answers: Mapping[str, Optional[str]], year: int) -> Household:
     """The answers as a Household: "weet_niet" and unasked questions are unknown (None)."""
 
@@ -76,8 +88,9 @@ def verdict_answer(answers: Mapping[str, Optional[str]], year: int, facts: Facts
     `local`, the municipality's lower rate when it has one for that year."""
     contribution = local.override.contribution if local and local.override else None
     result = assess(household(answers, year), facts, contribution)
-    sources = result.sources + ((facts.sources[CAK_SOURCE],) if result.verdict is not Verdict.PAYS_NOTHING else ())
-    answer = Answer("\n\n".join(_verdict_lines(result, facts)), tuple(dict.fromkeys(sources)))
+    lines, line_sources = _verdict_lines(result, year, facts)
+    sources = result.sources + line_sources + ((facts.sources[CAK_SOURCE],) if result.verdict is not Verdict.PAYS_NOTHING else ())
+    answer = Answer("\n\n".join(lines), tuple(dict.fromkeys(sources)))
     if result.local and local:
         lower = message(
             "eigen_bijdrage_lokaal", gemeente=local.municipality, jaar=str(year),
@@ -87,15 +100,15 @@ def verdict_answer(answers: Mapping[str, Optional[str]], year: int, facts: Facts
     return answer
 
 
-def _verdict_lines(result: Assessment, facts: Facts) -> List[str]:
-    tariff = result.tariff
-    amount = dict(jaar=str(tariff.year), bedrag=tariff.amount, periode=tariff.period)
+def _verdict_lines(result: Assessment, year: int, facts: Facts) -> Tuple[List[str], Tuple[Source, ...]]:
+    """The paragraphs of the verdict, and the sources of the amount they name."""
     if result.verdict is Verdict.PAYS_NOTHING:
-        return [message(f"eb_uitslag_niets_{result.reason}", leeftijd_kind=facts.facts["leeftijd_kind"].text)]
+        return [message(f"eb_uitslag_niets_{result.reason}", leeftijd_kind=facts.facts["leeftijd_kind"].text)], ()
     if result.verdict is Verdict.INCOME_DEPENDENT:
-        return [message("eb_uitslag_beschermd_wonen", telefoon_cak=facts.facts["telefoon_cak"].text)]
-    lines = [message("eb_uitslag_maximaal", **amount)]
+        return [message("eb_uitslag_beschermd_wonen", telefoon_cak=facts.facts["telefoon_cak"].text)], ()
+    amount = maximum(year, facts)
+    lines = [message("eb_uitslag_maximaal" if result.tariff else "eb_uitslag_bedrag_onbekend", maximum=amount.text)]
     if result.verdict is Verdict.DEPENDS:
         open_items = [message(OPEN_QUESTION_MESSAGES[question], leeftijd_kind=facts.facts["leeftijd_kind"].text) for question in result.open_questions]
         lines.append(message("eb_uitslag_hangt_af", punten="\n".join(f"- {item}" for item in open_items)))
-    return lines
+    return lines, amount.sources

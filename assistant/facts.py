@@ -64,11 +64,9 @@ class Facts:
     def tariff(self, year: int) -> Optional[Tariff]:
         return self.tariffs.get(year)
 
-    def current_tariff(self, today: Optional[date] = None) -> Tariff:
-        """This year's tariff, or the latest known one before it."""
-        this_year = (today or date.today()).year
-        known = [year for year in self.known_years() if year <= this_year] or self.known_years()
-        return self.tariffs[known[-1]]
+    def latest_tariff(self) -> Tariff:
+        """The tariff of the latest year with a known amount: never to be shown as another year's."""
+        return self.tariffs[max(self.tariffs)]
 
 
 @lru_cache(maxsize=1)

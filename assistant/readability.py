@@ -35,7 +35,8 @@ EXAMPLE_VALUES = {
     "voor_wie": "inwoners met een laag inkomen", "eerste": "2019", "laatste": "2026", "periode": "maand",
     "punten": "- Is de hulp voor een kind?\n- Betaalt iemand in uw huis al een eigen bijdrage?",
     "groep": "ouderen", "telefoon": "14 020", "open": "maandag tot en met vrijdag van 9 tot 17 uur",
-    "referentie": "WW-7K3P9Q", "bewaartermijn": "30 dagen",
+    "referentie": "WW-7K3P9Q", "bewaartermijn": "30 dagen", "bekend_jaar": "2026",
+    "maximum": "In 2026 betaalt u maximaal € 21,80 per maand.",
 }
 
 _NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)
@@ -79,9 +80,14 @@ def measure(text: str) -> Readability:
 
 
 def resident_texts() -> Iterator[Tuple[str, str]]:
-    """(name, text) of every answer, message and response, as a resident reads it."""
+    """(name, text) of every answer, message and response, as a resident reads it; answers
+    for the latest year with a known amount and for the year after it, which has none."""
+    latest = load_facts().latest_tariff().year
     for topic in topics():
-        yield f"answer {topic}", build_answer(topic).text
+        known, unknown = build_answer(topic, latest).text, build_answer(topic, latest + 1).text
+        yield f"answer {topic}", known
+        if unknown != known:
+            yield f"answer {topic} ({latest + 1})", unknown
     values = {**load_facts().texts(), **EXAMPLE_VALUES}
     for key, template in message_templates().items():
         yield f"message {key}", template.format(**values)

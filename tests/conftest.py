@@ -5,13 +5,15 @@ and Rasa server on free ports, with a temporary tracker database and callback st
 
 import os
 import uuid
-from typing import Dict, Iterator
+from datetime import date
+from typing import Callable, Dict, Iterator
 
 import psycopg2
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
+from assistant import clock
 from assistant.model import ensure_model
 from assistant.servers import Ports, start_processes, wait_until_ready
 
@@ -20,6 +22,8 @@ from municipalities.directory import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
 from municipalities.resolver import Resolver
 
+# The day every test runs on, unless it freezes another: no test depends on the calendar.
+TEST_DAY = date(2026, 11, 22)
 DIRECTORY_URL_VARIABLE = "WEGWIJZER_DIRECTORY_URL"
 CALLBACK_VARIABLES = ("WEGWIJZER_CALLBACK_URL", "WEGWIJZER_CALLBACK_KEY")
 POSTGRES_SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -32,6 +36,18 @@ def _clear_services_cache() -> None:
     except ImportError:
         return
     services_directory.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def freeze_today(monkeypatch) -> Callable[[date], date]:
+    """`assistant.clock` says TEST_DAY; a test calls freeze_today(date(2027, 1, 1)) for another day."""
+
+    def freeze(day: date) -> date:
+        monkeypatch.setattr(clock, "today", lambda: day)
+        return day
+
+    freeze(TEST_DAY)
+    return freeze
 
 
 @pytest.fixture(scope="session")

@@ -250,7 +250,9 @@ def test_the_wlz_answer_names_the_zorgkantoor_of_the_region_only_where_a_source_
     assert "zorgkantoorregio Twente, https://www.rtvoost.nl/" in enschede
     utrecht = answer_for("wlz_clientondersteuning", {"gemeente": "Utrecht"})
     assert utrecht == build_answer("wlz_clientondersteuning").render()
-    assert "zorgkantoor, niet via de gemeente" in utrecht and "www.zn.nl" in utrecht and "Het Juiste Loket" in utrecht
+    assert "Hebt u een Wlz-indicatie? Dan krijgt u cliëntondersteuning via het zorgkantoor." in utrecht
+    assert "Hebt u nog geen Wlz-indicatie? Dan helpt de gemeente u." in utrecht
+    assert "www.regelhulp.nl/ik-heb-hulp-nodig/zorgkantoor" in utrecht and "Het Juiste Loket" in utrecht
 
 
 def test_out_of_scope_points_to_the_municipality_with_its_contact_data_when_known(directory):

@@ -200,9 +200,9 @@ def test_every_free_provision_has_a_verdict_text(provision):
     assert "geen eigen bijdrage" in text
 
 
-def test_an_unknown_year_is_refused():
-    with pytest.raises(ValueError):
-        check.verdict_answer(ADULT_ALONE, 2018, FACTS)
+def test_a_year_before_the_known_ones_gets_an_honest_verdict():
+    text = rendered({**ADULT_ALONE, Y: "2018"}, 2018)
+    assert "Het bedrag voor 2018 weet ik niet." in text and "In 2018 betaalt u" not in text
 
 
 # --- A lower local rate ------------------------------------------------------------------------

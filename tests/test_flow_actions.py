@@ -5,7 +5,6 @@ import ast
 import asyncio
 import importlib
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -35,6 +34,7 @@ from assistant.eigen_bijdrage import FREE_PROVISIONS, Question
 from assistant.facts import load_facts
 from assistant.questions import DONT_KNOW, questions
 from municipalities.zorgkantoren import load_zorgkantoren
+from conftest import TEST_DAY
 from test_actions import DOMAIN, make_tracker, texts
 
 FACTS = load_facts()
@@ -109,9 +109,9 @@ def test_eb_reads_dont_know(intent):
         ("nlu_fallback", "2024", [], 2024),
         ("nlu_fallback", "in 2019 denk ik", [], 2019),
         ("nlu_fallback", "2023", [{"entity": "jaar", "value": "2023"}], 2023),
-        ("nlu_fallback", "dit jaar", [], FACTS.current_tariff().year),
-        ("nlu_fallback", "vorig jaar", [], FACTS.current_tariff().year - 1),
-        ("dont_know", "weet ik niet", [], FACTS.current_tariff().year),
+        ("nlu_fallback", "dit jaar", [], TEST_DAY.year),
+        ("nlu_fallback", "vorig jaar", [], TEST_DAY.year - 1),
+        ("dont_know", "weet ik niet", [], TEST_DAY.year),
     ],
 )
 def test_eb_reads_a_year(intent, text, entities, year):
@@ -274,13 +274,12 @@ def test_eb_outcome_pays_nothing():
 
 def test_eb_outcome_without_a_year_uses_this_years_amount():
     _, [reply] = run(ActionEigenBijdrageUitslag(), {P: "vervoer", C: "nee", PA: "nee", AL: "nee"})
-    assert f"€ {FACTS.current_tariff().amount}" in reply["text"]
+    assert f"In {TEST_DAY.year} betaalt u maximaal € {FACTS.tariff(TEST_DAY.year).amount}" in reply["text"]
 
 
 def test_ask_year_offers_this_year_and_last_year():
     _, [asked] = run(ActionAskYear(), {})
-    this_year = date.today().year
-    expected = [str(year) for year in (this_year, this_year - 1) if year in FACTS.known_years()]
+    expected = [str(TEST_DAY.year), str(TEST_DAY.year - 1)]
     assert [button["title"] for button in asked["buttons"]] == expected
     assert [button["payload"] for button in asked["buttons"]] == expected
 

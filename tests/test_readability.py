@@ -3,7 +3,8 @@
 import pytest
 import yaml
 
-from assistant.answers import message_templates, topics
+from assistant.answers import load_answer_texts, message_templates, topics
+from assistant.facts import load_facts
 from assistant.questions import questions
 from assistant.readability import DOMAIN_FILE, MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA, MIN_WORDS_FOR_SCORE, measure, resident_texts, syllables
 
@@ -19,9 +20,14 @@ def test_text_is_b1(name, text):
 
 
 def test_every_answer_message_and_response_is_checked():
+    """Answers that name the maximum are checked twice: with a known amount and for a year without one."""
     responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
-    expected = len(topics()) + len(message_templates()) + len(questions()) + sum(len(variants) for variants in responses.values())
-    assert len(TEXTS) == expected > 40
+    with_amount = [topic for topic in topics() if "{maximum}" in load_answer_texts()[topic]["text"]]
+    unknown_year = load_facts().latest_tariff().year + 1
+    expected = len(topics()) + len(with_amount) + len(message_templates()) + len(questions())
+    assert len(TEXTS) == expected + sum(len(variants) for variants in responses.values()) > 40
+    assert {f"answer {topic} ({unknown_year})" for topic in with_amount} <= {name for name, _ in TEXTS}
+    assert len(with_amount) == 4
 
 
 @pytest.mark.parametrize(
