@@ -31,7 +31,7 @@ class ActionPgbAdvies(Action):
             answers, load_facts(),
             municipality.name if municipality else None,
             municipality.phone_display if municipality else None,
-            zorgkantoor.name if zorgkantoor else None,
+            zorgkantoor,
         )
         for answer in messages[:-1]:
             dispatcher.utter_message(text=answer.render())

@@ -15,7 +15,7 @@ import yaml
 from assistant import clock
 from assistant.dutch import dutch_date
 from assistant.facts import Facts, Source, load_facts
-from municipalities.overrides import Override
+from municipalities.overrides import LocalContribution, Override
 from municipalities.zorgkantoren import Zorgkantoor
 
 ANSWERS_FILE = Path(__file__).parent / "content" / "answers.yml"
@@ -111,7 +111,7 @@ def build_answer(topic: str, year: Optional[int] = None, local: Optional[Local] 
     """
     override = local.override if local else None
     if override and topic in override.answers:
-        return Answer(override.answers[topic], (local_source(local, override.source),))
+        return Answer(override.answers[topic], (local_source(local, override.source, override.source_by),))
     year = year or clock.this_year()
     answer = _fill(topic, load_facts(), year)
     if local:
@@ -122,22 +122,35 @@ def build_answer(topic: str, year: Optional[int] = None, local: Optional[Local] 
 def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> Answer:
     contribution = local.override.contribution if local.override else None
     if contribution and topic in CONTRIBUTION_TOPICS and year in contribution.years:
-        lower = message(
-            "eigen_bijdrage_lokaal", gemeente=local.municipality, jaar=str(year),
-            bedrag=contribution.monthly_amount, voor_wie=contribution.for_whom,
-        )
-        answer = answer.extended(lower, local_source(local, contribution.source))
+        answer = with_local_contribution(answer, local, contribution, year)
     zorgkantoor = local.zorgkantoor
     if zorgkantoor and topic == WLZ_TOPIC:
         region = message("wlz_zorgkantoor_regio", gemeente=local.municipality, regio=zorgkantoor.region, zorgkantoor=zorgkantoor.name)
         website = f" Website: {zorgkantoor.website}" if zorgkantoor.website else ""
-        answer = answer.extended(region + website, Source(f"zorgkantoorregio {zorgkantoor.region}", zorgkantoor.source, zorgkantoor.checked))
+        answer = answer.extended(region + website, zorgkantoor_source(zorgkantoor))
     return answer
 
 
-def local_source(local: Local, url: str) -> Source:
+def with_local_contribution(answer: Answer, local: Local, contribution: LocalContribution, year: int) -> Answer:
+    """`answer` with the municipality's own scheme: for whom, how much, and to ask the municipality."""
+    key = "eigen_bijdrage_lokaal_niets" if contribution.monthly_amount == "0,00" else "eigen_bijdrage_lokaal_lager"
+    text = message(
+        key, gemeente=local.municipality, jaar=str(year), bedrag=contribution.monthly_amount,
+        voor_wie="\n".join(f"- {group}" for group in contribution.for_whom),
+    )
+    return answer.extended(text, local_source(local, contribution.source, contribution.source_by))
+
+
+def zorgkantoor_source(zorgkantoor: Zorgkantoor) -> Source:
+    """The source that names the zorgkantoor of a region (municipalities/data/zorgkantoren.yml)."""
+    return Source(f"zorgkantoorregio {zorgkantoor.region}", zorgkantoor.source, zorgkantoor.checked)
+
+
+def local_source(local: Local, url: str, by: Optional[str] = None) -> Source:
+    """The source of a municipality's own data; `by` names the third party it is from."""
     checked = local.override.checked
-    return Source(f"lokale gegevens voor de gemeente {local.municipality}, nagekeken op {dutch_date(checked)}", url, checked)
+    according_to = f", volgens {by}" if by else ""
+    return Source(f"lokale gegevens voor de gemeente {local.municipality}, nagekeken op {dutch_date(checked)}{according_to}", url, checked)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from assistant.answers import message
 from assistant.dutch import dutch_date
 from assistant.facts import load_facts
 from municipalities.directory import Address, Municipality
-from municipalities.overrides import AUDIENCES, Contact, Override
+from municipalities.overrides import AUDIENCES, Contact, Override, cite
 from municipalities.phone import PhoneNumber
 
 REGISTER_SOURCE = "register_overheidsorganisaties"
@@ -47,7 +47,9 @@ def local_text(municipality: Municipality, override: Override) -> str:
 
 def checked_line(override: Override) -> str:
     """'De bron is van 2 december 2022. Nagekeken op 22 november 2026. Bron: https://...'."""
-    sources = list(dict.fromkeys([override.source] + [contact.source for contact in _contacts(override) if contact.source]))
+    cited = [cite(override.source, override.source_by)]
+    cited += [cite(contact.source, contact.source_by) for contact in _contacts(override) if contact.source]
+    sources = list(dict.fromkeys(cited))
     label = "Bron" if len(sources) == 1 else "Bronnen"
     dated = message("contact_bron_datum", datum=dutch_date(override.source_date)) + " " if override.source_date else ""
     return f"{dated}{message('contact_nagekeken', datum=dutch_date(override.checked))} {label}: {'; '.join(sources)}"

@@ -7,7 +7,7 @@ themselves live in `assistant.eigen_bijdrage`; this module only links them to th
 
 from typing import List, Mapping, Optional, Tuple
 
-from assistant.answers import Answer, Local, local_source, maximum, message
+from assistant.answers import Answer, Local, maximum, message, with_local_contribution
 from assistant.eigen_bijdrage import Assessment, FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
 from assistant.facts import Facts, Source
 from assistant.questions import DONT_KNOW
@@ -92,11 +92,7 @@ def verdict_answer(answers: Mapping[str, Optional[str]], year: int, facts: Facts
     sources = result.sources + line_sources + ((facts.sources[CAK_SOURCE],) if result.verdict is not Verdict.PAYS_NOTHING else ())
     answer = Answer("\n\n".join(lines), tuple(dict.fromkeys(sources)))
     if result.local and local:
-        lower = message(
-            "eigen_bijdrage_lokaal", gemeente=local.municipality, jaar=str(year),
-            bedrag=result.local.monthly_amount, voor_wie=result.local.for_whom,
-        )
-        answer = answer.extended(lower, local_source(local, result.local.source))
+        answer = with_local_contribution(answer, local, result.local, year)
     return answer
 
 

@@ -32,7 +32,7 @@ EXAMPLE_VALUES = {
     "gemeente": "Haarlemmermeer", "plaats": "Hoofddorp", "postcode": "1011", "aantal": "twee",
     "gemeenten": "Apeldoorn en Ede", "naam": "Hoenderloo", "datum": "22 november 2026", "invoer": "Bnk",
     "regio": "Twente", "zorgkantoor": "Menzis Zorgkantoor", "jaar": "2026", "bedrag": "0,00",
-    "voor_wie": "inwoners met een laag inkomen", "eerste": "2019", "laatste": "2026", "periode": "maand",
+    "voor_wie": "- inwoners met een laag inkomen\n- inwoners met schulden", "eerste": "2019", "laatste": "2026", "periode": "maand",
     "punten": "- Is de hulp voor een kind?\n- Betaalt iemand in uw huis al een eigen bijdrage?",
     "groep": "ouderen", "telefoon": "14 020", "open": "maandag tot en met vrijdag van 9 tot 17 uur",
     "referentie": "WW-7K3P9Q", "bewaartermijn": "30 dagen", "bekend_jaar": "2026",

@@ -47,16 +47,19 @@ class Contact:
     address: Optional[str] = None
     audiences: Tuple[str, ...] = ()  # keys of AUDIENCES
     source: Optional[str] = None  # when it differs from the file's source
+    source_by: Optional[str] = None  # the third party `source` is from: "Flakkee Nieuws (mei 2021)"
 
 
 @dataclass(frozen=True)
 class LocalContribution:
-    """A Wmo eigen bijdrage below the national maximum."""
+    """A Wmo eigen bijdrage below the national maximum for some residents (a scheme of the
+    municipality for the groups in `for_whom`, not a lower rate for everyone)."""
 
     years: Tuple[int, ...]
     monthly_amount: str  # Dutch notation: "0,00"
-    for_whom: str
+    for_whom: Tuple[str, ...]  # the groups it is for: ("inwoners met een laag inkomen",)
     source: str
+    source_by: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Override:
     source: str
     checked: date  # when someone compared the file with its source
     source_date: Optional[date] = None  # the date of the source itself, when it shows one
+    source_by: Optional[str] = None
     wmo_desk: Optional[Contact] = None
     support: Tuple[Contact, ...] = ()
     contribution: Optional[LocalContribution] = None
@@ -157,8 +161,22 @@ def _date(value: Any, name: str, rules: Rules) -> date:
     return value
 
 
+def cite(url: str, by: Optional[str]) -> str:
+    """A source as a resident reads it: 'volgens Flakkee Nieuws (mei 2021), https://…' when it
+    is not the municipality's, a national body's or the organisation's own page."""
+    return f"volgens {by}, {url}" if by else url
+
+
+def _source_by(data: Mapping[str, Any], name: str) -> Optional[str]:
+    """`volgens`: who published the source, when that is not the body the fact is about."""
+    by = _text(data.get("volgens"), name, longest=100)
+    if by is not None and not data.get("bron"):
+        raise _Invalid(name, "'volgens' hoort bij een bron: zet ook het webadres bij 'bron'")
+    return by
+
+
 def _contact(value: Any, name: str, with_audiences: bool) -> Contact:
-    fields = {"naam", "telefoon", "email", "website", "openingstijden", "adres", "bron"}
+    fields = {"naam", "telefoon", "email", "website", "openingstijden", "adres", "bron", "volgens"}
     data = _mapping(value, name, fields | ({"voor"} if with_audiences else set()))
     contact = Contact(
         name=_text(data.get("naam"), f"{name}.naam", required=with_audiences),
@@ -169,6 +187,7 @@ def _contact(value: Any, name: str, with_audiences: bool) -> Contact:
         address=_text(data.get("adres"), f"{name}.adres"),
         audiences=_audiences(data.get("voor"), f"{name}.voor") if with_audiences else (),
         source=_url(data.get("bron"), f"{name}.bron"),
+        source_by=_source_by(data, f"{name}.volgens"),
     )
     if not with_audiences and not (contact.phone or contact.email or contact.website):
         raise _Invalid(name, "geef minstens een telefoonnummer, een e-mailadres of een website")
@@ -186,7 +205,7 @@ def _audiences(value: Any, name: str) -> Tuple[str, ...]:
 
 
 def _contribution(value: Any, rules: Rules) -> LocalContribution:
-    data = _mapping(value, "eigen_bijdrage", {"jaar", "bedrag_per_maand", "voor_wie", "bron"})
+    data = _mapping(value, "eigen_bijdrage", {"jaar", "bedrag_per_maand", "voor_wie", "bron", "volgens"})
     years = data.get("jaar") if isinstance(data.get("jaar"), list) else [data.get("jaar")]
     unknown = [year for year in years if year not in rules.national_maximum]
     if unknown or not years:
@@ -203,9 +222,19 @@ def _contribution(value: Any, rules: Rules) -> LocalContribution:
     return LocalContribution(
         years=tuple(years),
         monthly_amount=amount,
-        for_whom=_text(data.get("voor_wie"), "eigen_bijdrage.voor_wie", required=True),
+        for_whom=_groups(data.get("voor_wie"), "eigen_bijdrage.voor_wie"),
         source=_url(data.get("bron"), "eigen_bijdrage.bron", required=True),
+        source_by=_source_by(data, "eigen_bijdrage.volgens"),
     )
+
+
+def _groups(value: Any, name: str) -> Tuple[str, ...]:
+    """One group ("inwoners met een laag inkomen") or a list of groups."""
+    values = value if isinstance(value, list) else [value]
+    groups = tuple(_text(item, name, longest=120) for item in values)
+    if not groups or None in groups:
+        raise _Invalid(name, "dit veld is verplicht: voor wie geldt de lagere bijdrage?")
+    return groups
 
 
 def _answers(value: Any, rules: Rules) -> Dict[str, str]:
@@ -222,7 +251,7 @@ def parse_override(path: Path, rules: Rules) -> Override:
         file_code = path.stem.upper()
         if not re.fullmatch(r"GM\d{4}", path.stem):
             raise _Invalid("", "de bestandsnaam moet de CBS-code zijn, bijvoorbeeld GM0394.yml")
-        data = _mapping(data, "", {"gemeente", "bron", "bron_datum", "gecontroleerd", "wmo_loket", "clientondersteuning", "eigen_bijdrage", "antwoorden"})
+        data = _mapping(data, "", {"gemeente", "bron", "volgens", "bron_datum", "gecontroleerd", "wmo_loket", "clientondersteuning", "eigen_bijdrage", "antwoorden"})
         code = _text(data.get("gemeente"), "gemeente", required=True).upper()
         if code not in rules.cbs_codes:
             raise _Invalid("gemeente", f"'{code}' is geen bestaande CBS-code van een gemeente")
@@ -236,6 +265,7 @@ def parse_override(path: Path, rules: Rules) -> Override:
             source=_url(data.get("bron"), "bron", required=True),
             checked=_date(data.get("gecontroleerd"), "gecontroleerd", rules),
             source_date=_date(data["bron_datum"], "bron_datum", rules) if data.get("bron_datum") else None,
+            source_by=_source_by(data, "volgens"),
             wmo_desk=_contact(data["wmo_loket"], "wmo_loket", with_audiences=False) if data.get("wmo_loket") else None,
             support=tuple(_contact(item, f"clientondersteuning[{index + 1}]", with_audiences=True) for index, item in enumerate(support)),
             contribution=_contribution(data["eigen_bijdrage"], rules) if data.get("eigen_bijdrage") else None,

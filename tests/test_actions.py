@@ -220,10 +220,12 @@ def answer_for(topic, slots, text=""):
 
 def test_a_lower_local_eigen_bijdrage_is_added_for_its_year():
     in_2025 = answer_for("eigen_bijdrage_hoeveel", {"gemeente": "Amsterdam"}, "hoeveel in 2025")
-    assert "De gemeente Amsterdam vraagt minder. In 2025 is het € 0,00 per maand voor inwoners met schulden" in in_2025
-    assert "lokale gegevens voor de gemeente Amsterdam" in in_2025
+    assert "De gemeente Amsterdam heeft een eigen regeling voor 2025." in in_2025
+    assert "Daarmee hoeven sommige inwoners niets te betalen:\n- inwoners met schulden" in in_2025
+    assert "Dit geldt niet voor iedereen. Vraag de gemeente of het voor u geldt." in in_2025
+    assert "lokale gegevens voor de gemeente Amsterdam" in in_2025 and "volgens nieuwssite Skipr" in in_2025
     in_2026 = answer_for("eigen_bijdrage_hoeveel", {"gemeente": "Amsterdam"}, "hoeveel in 2026")
-    assert "De gemeente Amsterdam vraagt" not in in_2026
+    assert "eigen regeling" not in in_2026
 
 
 def test_a_local_answer_text_replaces_the_national_one(tmp_path, monkeypatch, directory):
@@ -247,7 +249,7 @@ def test_a_local_answer_text_replaces_the_national_one(tmp_path, monkeypatch, di
 def test_the_wlz_answer_names_the_zorgkantoor_of_the_region_only_where_a_source_does():
     enschede = answer_for("wlz_clientondersteuning", {"gemeente": "Enschede"})
     assert "De gemeente Enschede hoort bij de zorgkantoorregio Twente. Het zorgkantoor daar is Menzis Zorgkantoor." in enschede
-    assert "zorgkantoorregio Twente, https://www.rtvoost.nl/" in enschede
+    assert "zorgkantoorregio Twente, https://vng.nl/" in enschede
     utrecht = answer_for("wlz_clientondersteuning", {"gemeente": "Utrecht"})
     assert utrecht == build_answer("wlz_clientondersteuning").render()
     assert "Hebt u een Wlz-indicatie? Dan krijgt u cliëntondersteuning via het zorgkantoor." in utrecht

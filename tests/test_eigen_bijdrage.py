@@ -67,7 +67,7 @@ def test_one_yes_decides_even_when_other_facts_are_unknown():
 
 
 def test_a_lower_local_rate_is_given_for_its_years_only():
-    local = LocalContribution(years=(2025,), monthly_amount="0,00", for_whom="inwoners met een laag inkomen", source="https://example.nl")
+    local = LocalContribution(years=(2025,), monthly_amount="0,00", for_whom=("inwoners met een laag inkomen",), source="https://example.nl")
     household = dict(provision=Provision.BEGELEIDING, **ADULT_ALONE)
     assert assess(Household(year=2025, **household), FACTS, local).local == local
     assert assess(Household(year=2026, **household), FACTS, local).local is None

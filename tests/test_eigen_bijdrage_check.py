@@ -18,7 +18,8 @@ FACTS = load_facts()
 YEARS = list(range(2019, 2027))
 P, Y, C, PA, AOW, AL, G = check.PROVISION, check.YEAR, check.CHILD, check.PARTNER, check.BELOW_AOW, check.ALREADY_PAYS, check.MUNICIPALITY
 ADULT_ALONE = {P: "huishoudelijke_hulp", Y: "2026", C: "nee", PA: "nee", AL: "nee"}
-LOCAL = LocalContribution(years=(2024, 2025), monthly_amount="0,00", for_whom="inwoners met schulden", source="https://www.example.nl/eigen-bijdrage")
+GROUP = "inwoners met schulden"
+LOCAL = LocalContribution(years=(2024, 2025), monthly_amount="0,00", for_whom=(GROUP,), source="https://www.example.nl/eigen-bijdrage")
 
 
 # --- Which questions -----------------------------------------------------------------------
@@ -213,13 +214,14 @@ def test_a_lower_local_rate_is_added_for_its_years():
         text = rendered({**ADULT_ALONE, Y: str(year)}, year, "Amsterdam", LOCAL)
         national = f"€ {FACTS.tariff(year).amount} per {FACTS.tariff(year).period}"
         assert national in text
-        assert "Amsterdam" in text and f"€ {LOCAL.monthly_amount}" in text and LOCAL.for_whom in text
-        assert text.index(national) < text.index(LOCAL.for_whom)  # national first, then the local rate
+        assert "De gemeente Amsterdam heeft een eigen regeling" in text and "niets te betalen" in text and f"- {GROUP}" in text
+        assert "Vraag de gemeente of het voor u geldt." in text  # a scheme for some residents, not a rate for all
+        assert text.index(national) < text.index(GROUP)  # national first, then the local scheme
 
 
 def test_a_lower_local_rate_is_added_when_the_outcome_depends():
     text = rendered({**ADULT_ALONE, Y: "2025", PA: DONT_KNOW}, 2025, "Amsterdam", LOCAL)
-    assert LOCAL.for_whom in text and bullets(text) == [open_question(Question.PARTNER)]
+    assert bullets(text) == [open_question(Question.PARTNER), f"- {GROUP}"]
 
 
 @pytest.mark.parametrize(
@@ -234,7 +236,7 @@ def test_a_lower_local_rate_is_added_when_the_outcome_depends():
 )
 def test_no_local_rate_where_it_does_not_apply(answers, year, municipality):
     text = rendered(answers, year, municipality, LOCAL)
-    assert LOCAL.for_whom not in text and f"€ {LOCAL.monthly_amount}" not in text
+    assert GROUP not in text and "eigen regeling" not in text
 
 
 def test_a_lower_local_rate_names_its_source():

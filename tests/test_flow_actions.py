@@ -262,9 +262,9 @@ def test_eb_outcome_with_a_lower_local_rate():
     slots = {P: "huishoudelijke_hulp", Y: str(year), C: "nee", PA: "nee", AL: "nee", "gemeente": "Amsterdam"}
     _, [reply] = run(ActionEigenBijdrageUitslag(), slots)
     assert f"€ {FACTS.tariff(year).amount}" in reply["text"]
-    assert "Amsterdam" in reply["text"] and amsterdam.contribution.for_whom in reply["text"]
+    assert "Amsterdam" in reply["text"] and all(f"- {group}" in reply["text"] for group in amsterdam.contribution.for_whom)
     _, [elsewhere] = run(ActionEigenBijdrageUitslag(), {**slots, "gemeente": "Zwolle"})
-    assert amsterdam.contribution.for_whom not in elsewhere["text"]
+    assert "eigen regeling" not in elsewhere["text"]
 
 
 def test_eb_outcome_pays_nothing():
@@ -364,7 +364,8 @@ def test_pgb_advice_with_the_municipality_and_the_buttons(directory):
     assert len(messages) == 3
     assert directory.by_code("GM0193").phone_display in messages[0]["text"]
     assert {button["payload"] for button in messages[-1]["buttons"]} == {"/pgb_familie", "/pgb_besteden"}
-    assert "Bron" in messages[-1]["text"] and "Bron" not in messages[0]["text"]
+    assert all("\n\nBron" in message["text"] for message in messages)  # every message names its sources
+    assert "Register van Overheidsorganisaties" in messages[0]["text"]  # the source of the phone number
     assert events == [SlotSet(slot, None) for slot in pgb_check.SLOTS]
 
 

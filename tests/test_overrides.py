@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from assistant.contact import checked_line
 from assistant.local_data import coverage_report, override_rules
 from municipalities.overrides import OVERRIDES_DIR, OverrideError, OverrideStore, load_overrides, parse_override
 
@@ -63,6 +64,33 @@ def test_a_complete_file_is_read(tmp_path, rules):
     assert override.answers == {"clientondersteuning_aanvragen": "Bel het Wmo-loket."}
 
 
+def test_a_source_from_a_third_party_says_whose_it_is(tmp_path, rules):
+    """A fact that only a news site or a blog supports is cited as 'volgens …' on the card."""
+    text = GOOD.replace(
+        "    voor: [beperking, jeugd]",
+        "    voor: [beperking, jeugd]\n    bron: https://www.nieuws.example/mee\n    volgens: nieuwssite Voorbeeld (mei 2021)",
+    ).replace("  voor_wie: inwoners met een laag inkomen", "  voor_wie:\n    - inwoners met een laag inkomen\n    - inwoners met schulden")
+    override = parse_override(write(tmp_path, "GM0193.yml", text), rules)
+    assert override.support[0].source_by == "nieuwssite Voorbeeld (mei 2021)"
+    assert override.contribution.for_whom == ("inwoners met een laag inkomen", "inwoners met schulden")
+    line = checked_line(override)
+    assert "https://www.zwolle.nl/wmo; volgens nieuwssite Voorbeeld (mei 2021), https://www.nieuws.example/mee" in line
+
+
+def test_no_committed_file_cites_a_third_party_page_without_saying_so(rules):
+    """The municipality's own site, a national body or the organisation itself; otherwise 'volgens'."""
+    overrides, _ = load_overrides(OVERRIDES_DIR, rules)
+    third_party = ("blogspot", "amsterdamumc", "skipr", "flakkeenieuws", "westerwoldeactueel")
+    for override in overrides.values():
+        cited = [(override.source, override.source_by)] + [(contact.source, contact.source_by) for contact in override.support]
+        if override.contribution:
+            cited.append((override.contribution.source, override.contribution.source_by))
+        for url, by in cited:
+            if url and any(name in url for name in third_party):
+                assert by, f"{override.cbs_code}: {url} needs 'volgens'"
+            assert not (url and "blogspot" in url), f"{override.cbs_code}: a blog is no source"
+
+
 @pytest.mark.parametrize(
     "change, field, problem",
     [
@@ -82,6 +110,8 @@ def test_a_complete_file_is_read(tmp_path, rules):
         (("  telefoon: \"038 498 91 11\"\n  email: wmo@zwolle.example\n", ""), "wmo_loket", "geef minstens een telefoonnummer"),
         (("gemeente: GM0193\n", "gemeente: GM0193\nopeningstijden: altijd\n"), "openingstijden", "onbekend veld"),
         (("bron: https://www.zwolle.nl/wmo\n", ""), "bron", "dit veld is verplicht"),
+        (("    voor: [beperking, jeugd]", "    voor: [beperking, jeugd]\n    volgens: een nieuwssite"), "clientondersteuning[1].volgens", "'volgens' hoort bij een bron"),
+        (("  voor_wie: inwoners met een laag inkomen", "  voor_wie: []"), "eigen_bijdrage.voor_wie", "voor wie geldt"),
     ],
 )
 def test_each_problem_names_the_file_the_field_and_what_is_wrong(tmp_path, rules, change, field, problem):

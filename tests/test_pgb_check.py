@@ -5,6 +5,7 @@ import pytest
 from assistant.facts import load_facts
 from assistant.pgb_check import CAPABLE, LAW, PROVIDER, advice
 from assistant.questions import DONT_KNOW, questions
+from municipalities.zorgkantoren import load_zorgkantoren
 
 FACTS = load_facts()
 SVB_SITE = FACTS.facts["website_svb_pgb"].text
@@ -19,14 +20,26 @@ def given(law="wmo", capable="ja", provider="zorgverlener"):
     return {LAW: law, CAPABLE: capable, PROVIDER: provider}
 
 
-def test_three_messages_and_the_last_names_its_sources():
-    messages = advice(given(), FACTS)
-    assert len(messages) == 3
-    assert messages[0].sources == () and messages[1].sources == ()
-    rendered = messages[-1].render()
-    assert "\n\nBronnen: " in rendered
-    for key in ("wmo_2015", "svb_pgb", "per_saldo"):
-        assert FACTS.sources[key].url in rendered
+@pytest.mark.parametrize("law", [option.value for option in questions()[LAW].options] + [DONT_KNOW])
+def test_three_messages_each_with_its_sources(law):
+    where, prepare, payment = (message.render() for message in advice(given(law), FACTS))
+    for rendered in (where, prepare, payment):
+        assert "\n\nBron" in rendered and "https://" in rendered.split("\n\nBron")[-1]
+    assert FACTS.sources["wmo_2015"].url in prepare and FACTS.sources["per_saldo"].url in prepare
+    assert FACTS.sources["regelhulp_svb_pgb"].url in payment
+
+
+def test_the_municipalitys_number_and_the_zorgkantoor_name_their_sources():
+    zorgkantoor = load_zorgkantoren()["GM0153"]  # Enschede: Twente
+    where, _, _ = advice(given("wmo"), FACTS, "Enschede", "14 053")
+    assert "14 053" in where.text and FACTS.sources["register_overheidsorganisaties"] in where.sources
+    where, _, _ = advice(given("wlz"), FACTS, zorgkantoor=zorgkantoor)
+    assert zorgkantoor.name in where.text and zorgkantoor.source in where.render()
+
+
+def test_a_zvw_pgb_is_not_paid_by_the_svb():
+    _, _, payment = advice(given("zvw"), FACTS)
+    assert "betaalt de SVB niet" in payment.text and "zorgverzekeraar" in payment.text
 
 
 @pytest.mark.parametrize("law", ["wmo", "jeugdwet"])
@@ -102,7 +115,8 @@ def test_the_municipality_phone_needs_both_name_and_number():
 
 
 def test_the_zorgkantoor_is_named_for_a_wlz_pgb():
-    where, _, _ = texts(given("wlz"), zorgkantoor="Menzis Zorgkantoor")
-    assert "Menzis Zorgkantoor" in where
+    twente = load_zorgkantoren()["GM0153"]
+    where, _, _ = texts(given("wlz"), zorgkantoor=twente)
+    assert twente.name in where
     for law in ("wmo", "zvw", DONT_KNOW):
-        assert "Menzis Zorgkantoor" not in texts(given(law), zorgkantoor="Menzis Zorgkantoor")[0]
+        assert twente.name not in texts(given(law), zorgkantoor=twente)[0]

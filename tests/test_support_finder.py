@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answers import Local, build_answer
 from assistant.contact import contact_messages
+from assistant.dutch import dutch_date
 from assistant.local_data import override_store
 from assistant.questions import DONT_KNOW, questions
 from assistant.support_finder import EVERYONE, WLZ, best_organisations, support_messages
@@ -72,7 +73,7 @@ def test_the_real_overrides(overrides):
     assert names(best_organisations(westerwolde, "ouderen")) == ["Stichting Welzijn Westerwolde"]
     assert names(best_organisations(goeree, "beperking")) == ["MEE Plus"]
     assert best_organisations(goeree, "ouderen") == []
-    assert names(best_organisations(amsterdam, "jeugd")) == ["MEE Amstel en Zaan"]  # unlabelled: for everyone
+    assert best_organisations(amsterdam, "jeugd") == []  # MEE Amstel en Zaan rested on a blog only
 
 
 # --- support_messages --------------------------------------------------------------------------
@@ -91,7 +92,8 @@ def test_a_municipality_with_organisations_for_the_group(directory, overrides):
     found, general = messages
     assert "Westerwolde" in found.text and AUDIENCES["beperking"] in found.text
     assert "MEE Noord" in found.text and "Stichting Welzijn Westerwolde" not in found.text
-    assert "Nagekeken op 22 november 2026" in found.text and override.source in found.text
+    assert f"Nagekeken op {dutch_date(override.checked)}" in found.text
+    assert f"volgens nieuwssite Westerwolde Actueel (8 december 2022), {override.source}" in found.text
     assert general.card["cbs_code"] == "GM1950" and general.card["type"] == "contact_card"
     assert "Bron: Register van Overheidsorganisaties" in general.text
 

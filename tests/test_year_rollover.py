@@ -115,12 +115,12 @@ def test_a_year_the_resident_names_is_answered_for_that_year(freeze_today):
 
 def test_a_local_rate_is_not_added_to_a_year_it_was_not_given_for(freeze_today):
     freeze_today(NEW_YEAR)
-    contribution = LocalContribution((2026,), "0,00", "inwoners met een laag inkomen", "https://www.example.nl/eigen-bijdrage")
+    contribution = LocalContribution((2026,), "0,00", ("inwoners met een laag inkomen",), "https://www.example.nl/eigen-bijdrage")
     local = Local("Voorbeeld", Override("GM0363", "https://www.example.nl", date(2026, 11, 1), contribution=contribution))
     text = build_answer("eigen_bijdrage_hoeveel", local=local).text
     says_not_known_yet(text, 2027)
-    assert contribution.for_whom not in text
-    assert contribution.for_whom in build_answer("eigen_bijdrage_hoeveel", 2026, local=local).text
+    assert "inwoners met een laag inkomen" not in text
+    assert "- inwoners met een laag inkomen" in build_answer("eigen_bijdrage_hoeveel", 2026, local=local).text
 
 
 # --- The eigen-bijdrage check ----------------------------------------------------------------

@@ -30,7 +30,7 @@ def test_eigen_bijdrage_check_all_the_way_with_a_local_lower_rate(chat):
     replies = chat("Amsterdam")
     tariff = FACTS.tariff(2025)
     assert f"maximaal € {tariff.amount} per {tariff.period}" in joined(replies)
-    assert "De gemeente Amsterdam vraagt minder" in joined(replies)
+    assert "De gemeente Amsterdam heeft een eigen regeling voor 2025." in joined(replies)
 
 
 def test_a_question_in_between_is_answered_and_the_flow_goes_on(chat):
