@@ -74,9 +74,20 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _preview_notice() -> str:
+    """Stops with a clear message when WEGWIJZER_TODAY is not a date; says so when it is set."""
+    try:
+        day = clock.preview_day()
+    except ValueError:
+        print(f"{clock.PREVIEW_VARIABLE} must be a date as YYYY-MM-DD, e.g. 2027-01-01.", file=sys.stderr)
+        sys.exit(2)
+    return f"  PREVIEW: the assistant answers as on {day.isoformat()} ({clock.PREVIEW_VARIABLE}); not for residents.\n" if day else ""
+
+
 def start() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started in the background
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops the servers too, like Ctrl-C
+    preview = _preview_notice()
     prepare()
     model = ensure_model()
     ports = Ports()
@@ -90,6 +101,7 @@ def start() -> None:
             f"  Demo page:     http://localhost:{ports.web}/\n"
             f"  REST channel:  http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
             f"  Socket.io:     http://localhost:{ports.rasa}/socket.io\n"
+            f"{preview}"
             f"Press Ctrl-C to stop.",
             flush=True,
         )

@@ -5,8 +5,10 @@ and Rasa server on free ports, with a temporary tracker database and callback st
 
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import date
-from typing import Callable, Dict, Iterator
+from pathlib import Path
+from typing import Callable, Dict, Iterator, Optional
 
 import psycopg2
 import pytest
@@ -98,24 +100,48 @@ def postgres_url() -> Iterator[str]:
         server.close()
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
-    tmp = tmp_path_factory.mktemp("e2e")
-    callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
-    saved = {name: os.environ.get(name) for name in CALLBACK_VARIABLES}
-    os.environ.update(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key))))
-    ports = Ports.free()
-    running = start_processes(ensure_model(), ports, tracker_db=str(tmp / "tracker.db"), log_dir=tmp)
+@contextmanager
+def environment(values: Dict[str, str]) -> Iterator[None]:
+    """Environment variables set while the block runs; the old values come back afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
-        wait_until_ready(running, ports)
-        yield {
-            "url": f"http://localhost:{ports.rasa}", "tracker_db": tmp / "tracker.db",
-            "callback_url": callback_url, "callback_key": callback_key.encode(), "callback_db": tmp / "callbacks.db",
-        }
+        yield
     finally:
-        running.stop()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def running_servers(folder: Path, settings: Optional[Dict[str, str]] = None) -> Iterator[Ports]:
+    """The action server and the Rasa server on free ports, with their own tracker database;
+    `settings` are environment variables for these processes only."""
+    ports = Ports.free()
+    with environment(settings or {}):
+        running = start_processes(ensure_model(), ports, tracker_db=str(folder / "tracker.db"), log_dir=folder)
+    try:
+        wait_until_ready(running, ports)
+        yield ports
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
+    with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp) as ports:
+        yield {
+            "url": f"http://localhost:{ports.rasa}", "tracker_db": tmp / "tracker.db",
+            "callback_url": callback_url, "callback_key": callback_key.encode(), "callback_db": tmp / "callbacks.db",
+        }
+
+
+@pytest.fixture(scope="module")
+def january_servers(tmp_path_factory, directory_url) -> Iterator[str]:
+    """The real servers as on 1 January 2027 (WEGWIJZER_TODAY, the preview day), for the turn of the year."""
+    with running_servers(tmp_path_factory.mktemp("january"), {clock.PREVIEW_VARIABLE: "2027-01-01"}) as ports:
+        yield f"http://localhost:{ports.rasa}"

@@ -14,7 +14,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.answer_question import ActionAnswerQuestion
 from actions.eigen_bijdrage_check import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
-from assistant import eigen_bijdrage_check as check
+from assistant import clock, eigen_bijdrage_check as check
 from assistant.answers import Answer, Local, build_answer, load_answer_texts, topics
 from assistant.facts import load_facts
 from assistant.questions import DONT_KNOW
@@ -197,3 +197,16 @@ def test_every_unknown_year_answer_names_the_cak_as_a_source(freeze_today):
     rendered = Answer.render(build_answer("eigen_bijdrage_hoeveel"))
     sources = rendered.split("\n\nBron")[-1]
     assert FACTS.facts["telefoon_cak"].source.url in sources and FACTS.facts["website_cak"].source.url in sources
+
+
+# --- Previewing another day ------------------------------------------------------------------
+
+
+def test_a_preview_day_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv(clock.PREVIEW_VARIABLE, raising=False)
+    assert clock.preview_day() is None
+    monkeypatch.setenv(clock.PREVIEW_VARIABLE, "2027-01-01")
+    assert clock.preview_day() == NEW_YEAR
+    monkeypatch.setenv(clock.PREVIEW_VARIABLE, "1 januari")
+    with pytest.raises(ValueError):
+        clock.preview_day()
