@@ -78,7 +78,7 @@ def test_an_ambiguous_place_offers_a_choice_and_a_button_gives_the_contact(chat)
 
 def test_wlz_clientondersteuning_goes_through_the_zorgkantoor(chat):
     text = joined(chat("ik heb een wlz indicatie, wie helpt mij met cliëntondersteuning?"))
-    assert "via het zorgkantoor, niet via de gemeente" in text and "Bronnen:" in text
+    assert "Hebt u een Wlz-indicatie? Dan krijgt u cliëntondersteuning via het zorgkantoor." in text and "Bronnen:" in text
 
 
 def test_a_question_for_the_municipality_gets_its_contact_data_once_it_is_known(chat, directory: Directory):
