@@ -150,7 +150,8 @@ def local_source(local: Local, url: str, by: Optional[str] = None) -> Source:
     """The source of a municipality's own data; `by` names the third party it is from."""
     checked = local.override.checked
     according_to = f", volgens {by}" if by else ""
-    return Source(f"lokale gegevens voor de gemeente {local.municipality}, nagekeken op {dutch_date(checked)}{according_to}", url, checked)
+    label = f"lokale gegevens voor de gemeente {local.municipality}, nagekeken op {dutch_date(checked)}{according_to}"
+    return Source(label, url, checked)
 
 
 @lru_cache(maxsize=1)

@@ -81,7 +81,9 @@ def _preview_notice() -> str:
     except ValueError:
         print(f"{clock.PREVIEW_VARIABLE} must be a date as YYYY-MM-DD, e.g. 2027-01-01.", file=sys.stderr)
         sys.exit(2)
-    return f"  PREVIEW: the assistant answers as on {day.isoformat()} ({clock.PREVIEW_VARIABLE}); not for residents.\n" if day else ""
+    if day is None:
+        return ""
+    return f"  PREVIEW: the assistant answers as on {day.isoformat()} ({clock.PREVIEW_VARIABLE}); not for residents.\n"
 
 
 def start() -> None:

@@ -89,7 +89,8 @@ def verdict_answer(answers: Mapping[str, Optional[str]], year: int, facts: Facts
     contribution = local.override.contribution if local and local.override else None
     result = assess(household(answers, year), facts, contribution)
     lines, line_sources = _verdict_lines(result, year, facts)
-    sources = result.sources + line_sources + ((facts.sources[CAK_SOURCE],) if result.verdict is not Verdict.PAYS_NOTHING else ())
+    cak = (facts.sources[CAK_SOURCE],) if result.verdict is not Verdict.PAYS_NOTHING else ()
+    sources = result.sources + line_sources + cak
     answer = Answer("\n\n".join(lines), tuple(dict.fromkeys(sources)))
     if result.local and local:
         answer = with_local_contribution(answer, local, result.local, year)

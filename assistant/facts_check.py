@@ -63,10 +63,8 @@ class FactsReport:
 
     def summary(self) -> List[str]:
         stale = len(self.stale)
-        lines = [
-            f"{len(self.facts)} feiten en bronnen; "
-            + (f"{stale} meer dan een jaar geleden nagekeken (OUD): kijk ze opnieuw na." if stale else "alle in het afgelopen jaar nagekeken.")
-        ]
+        age = f"{stale} meer dan een jaar geleden nagekeken (OUD): kijk ze opnieuw na." if stale else "alle in het afgelopen jaar nagekeken."
+        lines = [f"{len(self.facts)} feiten en bronnen; {age}"]
         for year in self.missing_years:
             if year == self.today.year:
                 lines.append(
@@ -103,8 +101,12 @@ def national_facts(facts: Facts) -> List[DatedFact]:
         DatedFact("abonnementstarief", str(year), f"€ {tariff.amount} per {tariff.period}", _cite(tariff.source), tariff.source.checked)
         for year, tariff in sorted(facts.tariffs.items())
     ]
-    dated += [DatedFact("feit", name, fact.text, _cite(fact.source), fact.source.checked) for name, fact in facts.facts.items()]
-    dated += [DatedFact("bron", name, source.organisation, source.url, source.checked) for name, source in facts.sources.items()]
+    dated += [
+        DatedFact("feit", name, fact.text, _cite(fact.source), fact.source.checked) for name, fact in facts.facts.items()
+    ]
+    dated += [
+        DatedFact("bron", name, source.organisation, source.url, source.checked) for name, source in facts.sources.items()
+    ]
     return dated
 
 
@@ -114,9 +116,9 @@ def local_facts(overrides: Mapping[str, Override], zorgkantoren: Iterable[Zorgka
         DatedFact("lokaal", f"{code}.yml", "lokale gegevens van de gemeente", override.source, override.checked)
         for code, override in sorted(overrides.items())
     ]
+    regions = sorted(set(zorgkantoren), key=lambda item: item.region)
     dated += [
-        DatedFact("lokaal", f"zorgkantoorregio {zorgkantoor.region}", zorgkantoor.name, zorgkantoor.source, zorgkantoor.checked)
-        for zorgkantoor in sorted(set(zorgkantoren), key=lambda item: item.region)
+        DatedFact("lokaal", f"zorgkantoorregio {region.region}", region.name, region.source, region.checked) for region in regions
     ]
     return dated
 
