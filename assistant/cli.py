@@ -131,7 +131,7 @@ def test() -> None:
     ensure_npm_packages()
     rasa, python = str(VENV_BIN / "rasa"), str(VENV_BIN / "python")
     _run("Rasa data validation", [rasa, "data", "validate", "--fail-on-warnings"])
-    _run("Unit tests (directory, facts, answers, privacy, actions)", [python, "-m", "pytest", "tests", "--ignore=tests/e2e", "--ignore=tests/widget", "-q"])
+    _run("Unit tests (directory, facts, answers, privacy, actions)", [python, "-m", "pytest", "tests", "--ignore=tests/e2e", "--ignore=tests/reliability", "--ignore=tests/widget", "-q"])
     model = ensure_model()
     _run(
         "Test stories",
@@ -139,8 +139,8 @@ def test() -> None:
          "--fail-on-prediction-errors", "--out", "var/results"],
     )
     _run(
-        "End-to-end and widget tests (real servers, the widget in headless Chromium)",
-        [python, "-m", "pytest", "tests/e2e", "tests/widget", "-q"],
+        "End-to-end, reliability and widget tests (real servers, the widget in headless Chromium)",
+        [python, "-m", "pytest", "tests/e2e", "tests/reliability", "tests/widget", "-q"],
     )
     print("\nAll tests passed.")
 

@@ -36,7 +36,7 @@ EXAMPLE_VALUES = {
     "punten": "- Is de hulp voor een kind?\n- Betaalt iemand in uw huis al een eigen bijdrage?",
     "groep": "ouderen", "telefoon": "14 020", "open": "maandag tot en met vrijdag van 9 tot 17 uur",
     "referentie": "WW-7K3P9Q", "bewaartermijn": "30 dagen", "bekend_jaar": "2026",
-    "maximum": "In 2026 betaalt u maximaal € 21,80 per maand.",
+    "maximum": "In 2026 betaalt u maximaal € 21,80 per maand.", "maximum_tekens": "1000",
 }
 
 _NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)

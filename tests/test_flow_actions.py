@@ -32,6 +32,7 @@ from assistant.callbacks import KEY_VARIABLE, CallbackStore, seal, unseal
 from assistant.dialogue import FLOWS
 from assistant.eigen_bijdrage import FREE_PROVISIONS, Question
 from assistant.facts import load_facts
+from assistant.limits import Refusal
 from assistant.questions import DONT_KNOW, questions
 from municipalities.zorgkantoren import load_zorgkantoren
 from conftest import TEST_DAY
@@ -640,6 +641,7 @@ DYNAMIC_KEYS = {
     "self.question": [ActionAskGemeente.question, ActionAskGemeenteForEigenBijdrage.question],
     "OPEN_QUESTION_MESSAGES": list(check.OPEN_QUESTION_MESSAGES.values()),
     "heading": ["contact_algemeen_kop", "contact_gemeente_kop"],
+    'f"invoer_{refusal.value}"': [f"invoer_{refusal.value}" for refusal in Refusal],
 }
 SOURCES = sorted([*PROJECT.glob("actions/*.py"), *PROJECT.glob("assistant/*.py")])
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.session_start import ActionSessionStart
 from assistant.session_start import carried_over, preset_municipality, start_slots
-from assistant.widget_channel import WidgetSocketIOOutput
+from assistant.channels import WidgetSocketIOOutput
 
 DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
 CARRY_OVER = {"carry_over_slots_to_new_session": True}

@@ -3,6 +3,8 @@ by keyboard, with screen-reader roles, at 320 px, checked by axe-core for WCAG 2
 
 from playwright.sync_api import expect
 
+from assistant.limits import MAX_MESSAGE_LENGTH
+
 from widget_page import (
     ANSWER_TIMEOUT, DESKTOP, ask, axe_violations, contact_card, conversation, describe, launcher, open_widget,
     save_screenshot, store_messages, textbox,
@@ -152,3 +154,19 @@ def test_reduced_motion_stops_the_typing_animation(browser, web):
     )
     context.close()
     assert animation == "none"
+
+
+def test_the_text_box_stops_at_the_maximum_length_and_says_so(axe_page, web):
+    """MAX_MESSAGE_LENGTH (assistant/limits.py): a pasted text is cut there, and the resident reads why."""
+    page = axe_page
+    open_widget(page, web + "/")
+    box = textbox(page)
+    box.fill("Ik heb een vraag over huishoudelijke hulp. " * 40)  # 1,720 characters
+    assert len(box.input_value()) == MAX_MESSAGE_LENGTH
+    limit = page.locator("#wegwijzer-limit")
+    expect(limit).to_have_text(f"Uw vraag is zo lang als kan: hoogstens {MAX_MESSAGE_LENGTH} tekens. Maak hem korter om nog iets toe te voegen.")
+    assert box.get_attribute("aria-describedby") == "wegwijzer-limit"
+    assert not axe_violations(page), describe(axe_violations(page))
+    box.press("Backspace")
+    expect(limit).to_be_empty()
+    expect(limit).to_be_hidden()

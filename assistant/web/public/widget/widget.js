@@ -28,6 +28,7 @@
     "source", "local_source",
   ];
   const DETAIL_LINE = /^[^:]+:\s+(.+)$/;
+  const MAX_LENGTH = 1000; // characters in a question: MAX_MESSAGE_LENGTH in assistant/limits.py
   const BURST = 150; // ms: a card comes right after the text it was sent with; both are shown together
   const TYPING_TIMEOUT = 30000; // ms without an answer before the typing indicator stops
 
@@ -44,6 +45,7 @@
     bot: "Wegwijzer:",
     label: "Uw vraag",
     send: "Verstuur",
+    atLimit: `Uw vraag is zo lang als kan: hoogstens ${MAX_LENGTH} tekens. Maak hem korter om nog iets toe te voegen.`,
     typing: "Wegwijzer typt een antwoord…",
     disconnected: "De verbinding is verbroken. Wegwijzer probeert opnieuw te verbinden. Uw tekst blijft staan.",
     reconnecting: "Opnieuw verbinden…",
@@ -239,14 +241,19 @@
     const label = element("label", "utrecht-form-label wegwijzer__label", texts.label);
     label.htmlFor = "wegwijzer-input";
     const input = element("input", "utrecht-textbox utrecht-textbox--html-input wegwijzer__input");
-    Object.assign(input, { id: "wegwijzer-input", type: "text", autocomplete: "off", maxLength: 1000 });
+    Object.assign(input, { id: "wegwijzer-input", type: "text", autocomplete: "off", maxLength: MAX_LENGTH });
+    // Says so when the text box is full (typed or pasted): read out once, then gone when it is shorter.
+    const limit = element("p", "wegwijzer__limit");
+    Object.assign(limit, { id: "wegwijzer-limit" });
+    limit.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", "wegwijzer-limit");
     const submit = element("button", "utrecht-button utrecht-button--primary-action wegwijzer__button", texts.send);
     submit.type = "submit";
-    form.append(label, input, submit);
+    form.append(label, input, submit, limit);
 
     panel.append(header, privacy, log, typing, status, form);
     root.append(launcher, hint, panel);
-    return { root, launcher, panel, restart, close, log, typing, status, form, input };
+    return { root, launcher, panel, restart, close, log, typing, status, form, input, limit };
   }
 
   function showMessage(message) {
@@ -402,6 +409,11 @@
     });
   }
 
+  function showLimit() {
+    const text = ui.input.value.length >= MAX_LENGTH ? texts.atLimit : "";
+    if (ui.limit.textContent !== text) ui.limit.textContent = text;
+  }
+
   function bindEvents() {
     ui.launcher.addEventListener("click", () => setOpen(true));
     ui.close.addEventListener("click", () => setOpen(false));
@@ -409,13 +421,18 @@
     ui.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") setOpen(false);
     });
-    ui.input.addEventListener("input", () => { state.draft = ui.input.value; save(); });
+    ui.input.addEventListener("input", () => {
+      state.draft = ui.input.value;
+      save();
+      showLimit();
+    });
     ui.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = ui.input.value.trim();
       if (text && send(text)) {
         ui.input.value = state.draft = "";
         save();
+        showLimit();
       }
     });
   }
@@ -441,6 +458,7 @@
     document.body.append(ui.root);
     state.messages.forEach(showMessage);
     ui.input.value = state.draft || "";
+    showLimit();
     bindEvents();
     loadSocketIoClient(() => { if (state.open) connect(); });
     if (state.open) setOpen(true, { focus: false });

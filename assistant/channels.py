@@ -1,0 +1,124 @@
+"""The Rasa server's input channels (credentials.yml): REST, and socket.io for the website
+widget. Both are Rasa's, with the limits of assistant.limits checked before NLU, redaction
+or the tracker store see a message, and one fix for socket.io.
+
+- REST: a request that is not a JSON object with a conversation id ("sender") gets 400 with a
+  JSON error; without a sender every client shared one conversation called "default".
+- Both: a message over the maximum length gets a kind request for a shorter one and goes no
+  further. Nothing a resident typed is written to the log.
+- Socket.io: Rasa 3.6's SocketIOOutput.send_custom_json passes the payload's keys as keyword
+  arguments to socket.io's emit(), which fails for any payload but {"data": ...}: the contact
+  card never reached the widget and the conversation's next messages were lost. This channel
+  sends a custom payload as one bot message {"custom": payload}, the shape REST uses.
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.answers import message
+from assistant.limits import (
+    MAX_MESSAGE_LENGTH, MAX_REQUEST_BYTES, message_refusal, metadata_problem, sender_problem,
+)
+
+logger = logging.getLogger(__name__)
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+SOCKETIO_MAX_BYTES = 4 * MAX_REQUEST_BYTES  # a socket.io packet larger than this closes the connection
+
+
+def refusal_reply(text: Any) -> Optional[str]:
+    """The kind answer to a message that goes no further (too long, not text), or None."""
+    refusal = message_refusal(text)
+    if refusal is None:
+        return None
+    logger.info("Message not passed on: %s (%s characters)", refusal.value, len(text) if isinstance(text, str) else "-")
+    return message(f"invoer_{refusal.value}", maximum_tekens=str(MAX_MESSAGE_LENGTH))
+
+
+@dataclass(frozen=True)
+class BadRequest:
+    problem: str
+    status: int = 400
+
+
+def read_rest_request(request: Request) -> Union[Dict[str, Any], BadRequest]:
+    """The request's JSON object, or why it cannot be a resident's message."""
+    if len(request.body or b"") > MAX_REQUEST_BYTES:
+        return BadRequest(f"the request is larger than {MAX_REQUEST_BYTES} bytes", 413)
+    try:
+        body = json.loads(request.body or b"")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return BadRequest('the body must be a JSON object: {"sender": "...", "message": "..."}')
+    problem = sender_problem(body.get("sender")) or metadata_problem(body.get("metadata"))
+    return BadRequest(problem) if problem else body
+
+
+class ResidentRestInput(RestInput):
+    """Rasa's REST channel, at the same address (/webhooks/rest/webhook), with the limits."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint("resident_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = read_rest_request(request)
+            if isinstance(body, BadRequest):
+                return response.json({"error": body.problem}, status=body.status)
+            sender, text = body["sender"], body.get("message")
+            reply = refusal_reply(text)
+            if reply:
+                return response.json([{"recipient_id": sender, "text": reply}])
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=body.get("metadata")))
+            return response.json(collector.messages)
+
+        return webhook
+
+
+class WidgetSocketIOOutput(SocketIOOutput):
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+class WidgetSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel with the limits and contact cards that arrive."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        async def answer_through_widget_output(user_message: UserMessage) -> None:
+            user_message.output_channel = WidgetSocketIOOutput(self.sio, self.bot_message_evt)
+            if sender_problem(user_message.sender_id):
+                logger.info("Socket.io message without a usable session id not passed on")
+                return
+            if metadata_problem(user_message.metadata):
+                user_message.metadata = {}  # the widget's preset municipality only: the message still counts
+            reply = refusal_reply(user_message.text)
+            if reply:
+                await user_message.output_channel.send_text_message(user_message.sender_id, reply)
+            else:
+                await on_new_message(user_message)
+
+        blueprint = super().blueprint(answer_through_widget_output)
+        self.sio.eio.max_http_buffer_size = SOCKETIO_MAX_BYTES
+        return blueprint
