@@ -3,6 +3,7 @@ the widget, its demo pages and the admin API."""
 
 import http.server
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ VENV_BIN = Path(sys.executable).parent
 WEB_DIR = Path(__file__).parent / "web" / "public"  # npm files stay outside it, in assistant/web
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 STARTUP_TIMEOUT = 300  # seconds; loading TensorFlow and the model takes most of it
+SECRET_VARIABLE = "WEGWIJZER_ACTION_SECRET"  # shared by the Rasa server and the action server
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def quiet_environment(tracker_db: str = "var/tracker.db", actions_port: int = 5055) -> Dict[str, str]:
+def action_secret() -> str:
+    """The secret the Rasa server shows the action server: WEGWIJZER_ACTION_SECRET when set (set
+    it on both when they run on different machines), else a new one for this run."""
+    return os.environ.get(SECRET_VARIABLE) or secrets.token_urlsafe(32)
+
+
+def quiet_environment(tracker_db: str = "var/tracker.db", actions_port: int = 5055, secret: Optional[str] = None) -> Dict[str, str]:
     """Environment for Rasa processes: our settings, and less start-up noise."""
     return {
         **os.environ,
         "WEGWIJZER_ACTION_URL": f"http://localhost:{actions_port}/webhook",
+        SECRET_VARIABLE: secret or action_secret(),
         "WEGWIJZER_TRACKER_DB": tracker_db,
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -79,9 +88,9 @@ class Running:
 
 def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db", log_dir: Optional[Path] = None) -> Running:
     """Start the action server and the Rasa server (REST and socket.io channels)."""
-    env = quiet_environment(tracker_db, ports.actions)
+    env = quiet_environment(tracker_db, ports.actions, action_secret())  # the same secret for both
     commands = {
-        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ports.actions)],
+        "actions": [sys.executable, "-m", "assistant.action_server", "--port", str(ports.actions)],
         "rasa": [
             str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*",

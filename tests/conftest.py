@@ -1,17 +1,19 @@
 """Shared fixtures: one municipal directory, imported from the register snapshot that comes
 with the project (never a refreshed download), per test session; and the real action server
 and Rasa server on free ports, with a temporary tracker database and callback store, as
-`./wegwijzer start` runs them (for tests/e2e and tests/widget)."""
+`./wegwijzer start` runs them, and `chat` as one resident over REST (for tests/e2e, tests/reliability
+and tests/widget)."""
 
 import os
 import uuid
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Callable, Dict, Iterator, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 import psycopg2
 import pytest
+import requests
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
@@ -135,7 +137,7 @@ def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
     callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
     with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp) as ports:
         yield {
-            "url": f"http://localhost:{ports.rasa}", "tracker_db": tmp / "tracker.db",
+            "url": f"http://localhost:{ports.rasa}", "actions_url": f"http://localhost:{ports.actions}", "tracker_db": tmp / "tracker.db",
             "callback_url": callback_url, "callback_key": callback_key.encode(), "callback_db": tmp / "callbacks.db",
         }
 
@@ -145,3 +147,19 @@ def january_servers(tmp_path_factory, directory_url) -> Iterator[str]:
     """The real servers as on 1 January 2027 (WEGWIJZER_TODAY, the preview day), for the turn of the year."""
     with running_servers(tmp_path_factory.mktemp("january"), {clock.PREVIEW_VARIABLE: "2027-01-01"}) as ports:
         yield f"http://localhost:{ports.rasa}"
+
+
+@pytest.fixture
+def chat(servers):
+    """Send messages as one new resident; returns the list of bot messages per call."""
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+
+    def say(text: str) -> List[Dict]:
+        response = requests.post(
+            f"{servers['url']}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    say.sender = sender
+    return say
