@@ -133,6 +133,8 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         requested = tracker.get_slot(REQUESTED_SLOT)
         if requested and latest_intent(tracker) == "go_back":
             return await self.go_back(requested, dispatcher, tracker, domain)
+        if requested and latest_intent(tracker) == FLOW_TRIGGERS.get(self.form_name()):
+            return self.opening_again(requested, dispatcher)
         if requested in questions():
             return self.read_reply(requested, dispatcher, tracker)
         named = await self.named_in_first_message(dispatcher, tracker, domain) if requested is None else []
@@ -161,6 +163,14 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         if value is None:
             dispatcher.utter_message(text=message("antwoord_onduidelijk"))
         return [SlotSet(slot, value)]
+
+    @staticmethod
+    def opening_again(requested: str, dispatcher: CollectingDispatcher) -> List[EventType]:
+        """The resident starts this flow again while it runs ("wat moet ik betalen?" twice): say
+        so and ask the question again. Without an event the form would be rejected, and the
+        rules would loop until Rasa's circuit breaker stopped the conversation for good."""
+        dispatcher.utter_message(text=message("flow_al_bezig"))
+        return [SlotSet(requested, None)]
 
     async def go_back(self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Clears the answer before the current question, so that the form asks it again."""

@@ -11,16 +11,21 @@ A conversation is deleted CONVERSATION_DAYS after its last message (`conversatio
 endpoints.yml). Each server checks at most once an hour, when it saves a turn.
 """
 
+import logging
 import time
 from itertools import islice
 from typing import Any, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SlotSet
+from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.privacy import REQUESTED_SLOT, protect_events
+
+logger = logging.getLogger(__name__)
 
 
 def last_requested_slot(events: Iterable[Event]) -> Optional[str]:
@@ -32,6 +37,19 @@ def last_requested_slot(events: Iterable[Event]) -> Optional[str]:
     return requested
 
 
+def stopped_by_circuit_breaker(tracker: DialogueStateTracker, limit: int) -> bool:
+    """The turn ended after `limit` actions without listening: Rasa's circuit breaker stopped it."""
+    actions = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name in (ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME):
+                return False
+            actions += 1
+            if actions >= limit:
+                return True
+    return False
+
+
 CONVERSATION_DAYS = 30
 CHECK_EVERY = 3600  # seconds between two checks for expired conversations, per server
 
@@ -40,9 +58,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, conversation_days: float = CONVERSATION_DAYS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conversation_days = conversation_days
+        self.max_predictions = MAX_NUMBER_OF_PREDICTIONS  # the processor's limit (env MAX_NUMBER_OF_PREDICTIONS)
         self._next_check = 0.0
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if stopped_by_circuit_breaker(tracker, self.max_predictions):
+            # Rasa counts the actions since the last action_listen, across user messages: without
+            # this, every later message (and /restart) would trip the breaker again and get no answer.
+            logger.warning("Circuit breaker tripped for a conversation: its flow ends, the next message is answered")
+            tracker.update(ActiveLoop(None))
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await super().save(tracker)
         if time.monotonic() >= self._next_check:
             self._next_check = time.monotonic() + CHECK_EVERY

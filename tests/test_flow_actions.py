@@ -21,7 +21,7 @@ from actions.eigen_bijdrage_check import SKIPPED_MUNICIPALITY, ActionAskYear, Ac
 from actions.fallback import LABELS_FILE, ActionAskWhatYouMean, ActionOfferAPerson
 from actions.guided_flow import ActionStopFlow
 from actions.handover import CALLBACK_SLOTS, ActionOfferHuman, ActionSubmitCallback, ValidateCallbackForm
-from actions.municipality_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
+from actions.municipality_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm, ValidateHandoverForm
 from actions.pgb_check import ActionPgbAdvies, ValidatePgbForm
 from actions.questions import ASK_ACTIONS
 from actions.services import overrides
@@ -708,3 +708,19 @@ def test_a_small_talk_intent_interrupts_the_question_only_when_the_classifier_is
     tracker.latest_message["intent"]["confidence"] = confidence
     extracted = ValidateGemeenteForm().extract_gemeente(CollectingDispatcher(), tracker, DOMAIN)
     assert extracted == ({} if interrupts else {"gemeente": "Bnk"})
+
+
+# --- A flow started again while it runs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", sorted(FLOWS))
+def test_starting_the_running_flow_again_asks_its_question_again(form):
+    """Without an event, Rasa rejects the form and the rules loop into the circuit breaker."""
+    validators = [ValidateGemeenteForm, ValidateHandoverForm, ValidateCallbackForm, ValidateClientondersteuningForm,
+                  ValidateEigenBijdrageForm, ValidatePgbForm]
+    validator = next(validator() for validator in validators if validator().form_name() == form)
+    requested = {"eigen_bijdrage_form": P, "pgb_form": "pgb_wet"}.get(form, "gemeente")  # each flow's first question
+    trigger = FLOWS[form].trigger
+    events, replies = validate(validator, trigger, f"/{trigger}", {REQUESTED_SLOT: requested})
+    assert filled(events) == {requested: None}
+    assert replies == [message_templates()["flow_al_bezig"]]

@@ -244,3 +244,25 @@ def test_expired_conversations_are_deleted_on_postgresql_too(domain, postgres_ur
     asyncio.run(store.save(conversation_at("verlopen", now - 31 * DAY, domain)))  # within the hour: not checked
     assert store.delete_expired_conversations() == 4
     assert stored_senders(store) == ["actief"]
+
+
+# --- Rasa's circuit breaker ----------------------------------------------------------------------
+
+
+def test_a_turn_stopped_by_the_circuit_breaker_is_closed_so_the_next_message_is_answered(store, domain):
+    """Rasa counts actions since the last action_listen, across user messages: a conversation
+    whose turn tripped the breaker tripped it again on every later message, /restart included."""
+    tracker = DialogueStateTracker.from_events(SENDER, [
+        ActionExecuted("action_listen"), UserUttered("wat moet ik betalen?", {"name": "eigen_bijdrage_check"}),
+        ActiveLoop("eigen_bijdrage_form"), *[ActionExecuted("utter_fallback_topics") for _ in range(10)],
+    ], domain.slots)
+    asyncio.run(store.save(tracker))
+    stored = asyncio.run(store.retrieve(SENDER))
+    assert stored.latest_action_name == "action_listen" and stored.active_loop_name is None
+
+
+def test_an_ordinary_turn_is_saved_as_it_is(store, domain):
+    events = [ActionExecuted("action_listen"), UserUttered("hallo", {"name": "greet"}), ActionExecuted("utter_greet")]
+    tracker = DialogueStateTracker.from_events(SENDER, events, domain.slots)
+    asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve(SENDER)).latest_action_name == "utter_greet"
