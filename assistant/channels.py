@@ -6,25 +6,34 @@ or the tracker store see a message, and one fix for socket.io.
   JSON error; without a sender every client shared one conversation called "default".
 - Both: a message over the maximum length gets a kind request for a shorter one and goes no
   further. Nothing a resident typed is written to the log.
+- Both: a turn always ends with an answer. When the action server does not answer its health
+  check (down, or hung), the resident hears at once that something went wrong and whom to
+  call; a turn that takes longer than TURN_TIMEOUT, fails, or gives no message at all ends
+  with the same kind message, never with silence.
 - Socket.io: Rasa 3.6's SocketIOOutput.send_custom_json passes the payload's keys as keyword
   arguments to socket.io's emit(), which fails for any payload but {"data": ...}: the contact
   card never reached the widget and the conversation's next messages were lost. This channel
   sends a custom payload as one bot message {"custom": payload}, the shape REST uses.
 """
 
+import asyncio
 import json
 import logging
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+import aiohttp
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.answers import message
+from municipalities import Directory, default_database_url
 from assistant.limits import (
     MAX_MESSAGE_LENGTH, MAX_REQUEST_BYTES, message_refusal, metadata_problem, sender_problem,
 )
@@ -32,6 +41,66 @@ from assistant.limits import (
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SOCKETIO_MAX_BYTES = 4 * MAX_REQUEST_BYTES  # a socket.io packet larger than this closes the connection
+TURN_TIMEOUT = 20.0  # seconds for one turn; Rasa would wait up to 5 minutes for a hung action server
+HEALTH_TIMEOUT = 1.0  # seconds for the action server's health check: a hung server fails it
+
+
+class ActionServerHealth:
+    """Whether the action server answers, asked before every turn (a local request of about a
+    millisecond): without it every custom action fails, the rules fall back to "Sorry, dat
+    begreep ik niet", and a hung one kept a resident waiting a minute for an empty reply."""
+
+    def __init__(self, webhook_url: Optional[str]) -> None:
+        self.url = webhook_url.rsplit("/", 1)[0] + "/health" if webhook_url else None
+
+    async def is_up(self) -> bool:
+        if self.url is None:
+            return True
+        try:
+            timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT)
+            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(self.url) as answer:
+                up = answer.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            up = False
+        if not up:
+            logger.error("The action server does not answer its health check: residents are told, turns are not run")
+        return up
+
+
+ACTION_SERVER = ActionServerHealth(os.environ.get("WEGWIJZER_ACTION_URL"))
+
+
+@lru_cache(maxsize=1)
+def _directory() -> Directory:
+    return Directory.load(default_database_url())
+
+
+def fault_reply(metadata: Optional[Dict[str, Any]]) -> str:
+    """Something went wrong: say so, and whom to call. The widget's preset municipality
+    (metadata) gives the number; the conversation itself may be what cannot be read."""
+    code = (metadata or {}).get("gemeente")
+    try:
+        municipality = _directory().by_code(code) if isinstance(code, str) else None
+    except Exception:  # the directory is only a help here: the apology is sent anyway
+        logger.exception("Municipal directory not readable for the fault message")
+        municipality = None
+    if municipality and municipality.phone_display:
+        return message("storing_gemeente", gemeente=municipality.name, telefoon=municipality.phone_display)
+    return message("storing")
+
+
+async def answer_surely(on_new_message: OnNewMessage, user_message: UserMessage, sent: Callable[[], int]) -> None:
+    """Runs the turn, bounded in time; a turn that cannot run or gives no message ends with
+    the kind fault message. `sent` counts the messages the turn sent so far."""
+    if await ACTION_SERVER.is_up():
+        try:
+            await asyncio.wait_for(on_new_message(user_message), TURN_TIMEOUT)
+        except asyncio.TimeoutError:
+            logger.error("A turn took longer than %s s and was stopped", TURN_TIMEOUT)
+        except Exception as error:  # logged without the message: it may hold personal data
+            logger.error("A turn failed: %s", type(error).__name__)
+    if sent() == 0:
+        await user_message.output_channel.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
 
 
 def refusal_reply(text: Any) -> Optional[str]:
@@ -87,13 +156,22 @@ class ResidentRestInput(RestInput):
             if reply:
                 return response.json([{"recipient_id": sender, "text": reply}])
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=body.get("metadata")))
+            user_message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=body.get("metadata"))
+            await answer_surely(on_new_message, user_message, lambda: len(collector.messages))
             return response.json(collector.messages)
 
         return webhook
 
 
 class WidgetSocketIOOutput(SocketIOOutput):
+    """Sends a custom payload as {"custom": payload}, and counts what it sends."""
+
+    sent = 0
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await super()._send_message(socket_id, response)
+        self.sent += 1
+
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
@@ -107,7 +185,8 @@ class WidgetSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         async def answer_through_widget_output(user_message: UserMessage) -> None:
-            user_message.output_channel = WidgetSocketIOOutput(self.sio, self.bot_message_evt)
+            output = WidgetSocketIOOutput(self.sio, self.bot_message_evt)
+            user_message.output_channel = output
             if sender_problem(user_message.sender_id):
                 logger.info("Socket.io message without a usable session id not passed on")
                 return
@@ -115,9 +194,9 @@ class WidgetSocketIOInput(SocketIOInput):
                 user_message.metadata = {}  # the widget's preset municipality only: the message still counts
             reply = refusal_reply(user_message.text)
             if reply:
-                await user_message.output_channel.send_text_message(user_message.sender_id, reply)
+                await output.send_text_message(user_message.sender_id, reply)
             else:
-                await on_new_message(user_message)
+                await answer_surely(on_new_message, user_message, lambda: output.sent)
 
         blueprint = super().blueprint(answer_through_widget_output)
         self.sio.eio.max_http_buffer_size = SOCKETIO_MAX_BYTES

@@ -107,10 +107,10 @@ def start() -> None:
             f"Press Ctrl-C to stop.",
             flush=True,
         )
-        while all(process.poll() is None for process in running.processes):
+        while True:  # a server that stops is started again, with a growing delay if it keeps stopping
+            for line in running.restart_crashed():
+                print(line, file=sys.stderr, flush=True)
             time.sleep(1)
-        print("A server stopped unexpectedly; stopping the others.", file=sys.stderr)
-        sys.exit(1)
     except KeyboardInterrupt:
         print("\nStopping Wegwijzer...")
     finally:

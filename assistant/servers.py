@@ -52,32 +52,85 @@ def action_secret() -> str:
     return os.environ.get(SECRET_VARIABLE) or secrets.token_urlsafe(32)
 
 
-def quiet_environment(tracker_db: str = "var/tracker.db", actions_port: int = 5055, secret: Optional[str] = None) -> Dict[str, str]:
+def quiet_environment(tracker_db: Optional[str] = None, actions_port: int = 5055, secret: Optional[str] = None) -> Dict[str, str]:
     """Environment for Rasa processes: our settings, and less start-up noise."""
     return {
         **os.environ,
         "WEGWIJZER_ACTION_URL": f"http://localhost:{actions_port}/webhook",
         SECRET_VARIABLE: secret or action_secret(),
-        "WEGWIJZER_TRACKER_DB": tracker_db,
+        "WEGWIJZER_TRACKER_DB": tracker_db or os.environ.get("WEGWIJZER_TRACKER_DB", "var/tracker.db"),
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
 
 
+STOP_GRACE = 15.0  # seconds after SIGTERM before a process that does not stop gets SIGKILL
+FIRST_RESTART_DELAY, LONGEST_RESTART_DELAY = 1.0, 60.0  # seconds; doubled after each crash in a row
+STABLE_AFTER = 120.0  # seconds of running that reset the restart delay
+
+
+@dataclass
+class ProcessSpec:
+    """How a server process is started, so that it can be started again after a crash."""
+
+    name: str  # "action server", "Rasa server"
+    command: List[str]
+    env: Dict[str, str]
+    log: Optional[Path] = None
+
+    def start(self) -> subprocess.Popen:
+        output = open(self.log, "a") if self.log else None
+        try:
+            return subprocess.Popen(
+                self.command, cwd=PROJECT_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None
+            )
+        finally:
+            if output:
+                output.close()  # the child process keeps its own copy of the file descriptor
+
+
 @dataclass
 class Running:
-    processes: List[subprocess.Popen] = field(default_factory=list)
+    specs: List[ProcessSpec] = field(default_factory=list)
+    processes: List[subprocess.Popen] = field(default_factory=list)  # one per spec, the one running now
     web_server: Optional[http.server.ThreadingHTTPServer] = None
+    _started: List[float] = field(default_factory=list)
+    _delays: List[float] = field(default_factory=list)
+
+    def start(self, spec: ProcessSpec) -> None:
+        self.specs.append(spec)
+        self.processes.append(spec.start())
+        self._started.append(time.monotonic())
+        self._delays.append(FIRST_RESTART_DELAY)
+
+    def restart_crashed(self) -> List[str]:
+        """Starts again each process that exited, after a delay that doubles while it keeps
+        crashing (up to LONGEST_RESTART_DELAY); returns a line for each one restarted."""
+        restarted = []
+        now = time.monotonic()
+        for index, process in enumerate(self.processes):
+            if process.poll() is None:
+                if now - self._started[index] > STABLE_AFTER:
+                    self._delays[index] = FIRST_RESTART_DELAY
+                continue
+            if now - self._started[index] < self._delays[index]:
+                continue  # crashed again soon after a restart: wait a little longer first
+            spec = self.specs[index]
+            restarted.append(f"The {spec.name} stopped (exit code {process.returncode}); started it again.")
+            self.processes[index] = spec.start()
+            self._started[index] = now
+            self._delays[index] = min(self._delays[index] * 2, LONGEST_RESTART_DELAY)
+        return restarted
 
     def stop(self) -> None:
-        """Ask every process to stop, wait a little, then force it."""
+        """Ask every process to stop; after STOP_GRACE seconds, force the ones still running."""
         if self.web_server:
             self.web_server.shutdown()
         for process in self.processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + STOP_GRACE
         for process in self.processes:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -86,24 +139,19 @@ class Running:
                 process.wait()
 
 
-def start_processes(model: Path, ports: Ports, tracker_db: str = "var/tracker.db", log_dir: Optional[Path] = None) -> Running:
+def start_processes(model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None) -> Running:
     """Start the action server and the Rasa server (REST and socket.io channels)."""
     env = quiet_environment(tracker_db, ports.actions, action_secret())  # the same secret for both
-    commands = {
-        "actions": [sys.executable, "-m", "assistant.action_server", "--port", str(ports.actions)],
-        "rasa": [
+    commands = {  # name: (log file, command)
+        "action server": ("actions.log", [sys.executable, "-m", "assistant.action_server", "--port", str(ports.actions)]),
+        "Rasa server": ("rasa.log", [
             str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*",
-        ],
+        ]),
     }
     running = Running()
-    for name, command in commands.items():
-        output = open(log_dir / f"{name}.log", "w") if log_dir else None
-        running.processes.append(
-            subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
-        )
-        if output:
-            output.close()  # the child process keeps its own copy of the file descriptor
+    for name, (log, command) in commands.items():
+        running.start(ProcessSpec(name, command, env, log_dir / log if log_dir else None))
     return running
 
 

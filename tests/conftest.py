@@ -7,6 +7,7 @@ and tests/widget)."""
 import os
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional
@@ -19,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from assistant import clock
 from assistant.model import ensure_model
-from assistant.servers import Ports, start_processes, wait_until_ready
+from assistant.servers import Ports, Running, start_processes, wait_until_ready
 
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
@@ -117,8 +118,18 @@ def environment(values: Dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+@dataclass
+class Servers:
+    ports: Ports
+    running: Running  # the processes: reliability tests stop, hang and kill them
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.ports.rasa}"
+
+
 @contextmanager
-def running_servers(folder: Path, settings: Optional[Dict[str, str]] = None) -> Iterator[Ports]:
+def running_servers(folder: Path, settings: Optional[Dict[str, str]] = None) -> Iterator[Servers]:
     """The action server and the Rasa server on free ports, with their own tracker database;
     `settings` are environment variables for these processes only."""
     ports = Ports.free()
@@ -126,7 +137,7 @@ def running_servers(folder: Path, settings: Optional[Dict[str, str]] = None) -> 
         running = start_processes(ensure_model(), ports, tracker_db=str(folder / "tracker.db"), log_dir=folder)
     try:
         wait_until_ready(running, ports)
-        yield ports
+        yield Servers(ports, running)
     finally:
         running.stop()
 
@@ -135,7 +146,8 @@ def running_servers(folder: Path, settings: Optional[Dict[str, str]] = None) -> 
 def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
     tmp = tmp_path_factory.mktemp("e2e")
     callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
-    with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp) as ports:
+    with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp) as started:
+        ports = started.ports
         yield {
             "url": f"http://localhost:{ports.rasa}", "actions_url": f"http://localhost:{ports.actions}", "tracker_db": tmp / "tracker.db",
             "callback_url": callback_url, "callback_key": callback_key.encode(), "callback_db": tmp / "callbacks.db",
@@ -143,10 +155,17 @@ def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
 
 
 @pytest.fixture(scope="module")
+def own_servers(tmp_path_factory, directory_url) -> Iterator[Servers]:
+    """Real servers of a test module's own, for tests that hang or kill them."""
+    with running_servers(tmp_path_factory.mktemp("own")) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
 def january_servers(tmp_path_factory, directory_url) -> Iterator[str]:
     """The real servers as on 1 January 2027 (WEGWIJZER_TODAY, the preview day), for the turn of the year."""
-    with running_servers(tmp_path_factory.mktemp("january"), {clock.PREVIEW_VARIABLE: "2027-01-01"}) as ports:
-        yield f"http://localhost:{ports.rasa}"
+    with running_servers(tmp_path_factory.mktemp("january"), {clock.PREVIEW_VARIABLE: "2027-01-01"}) as started:
+        yield started.url
 
 
 @pytest.fixture
