@@ -26,6 +26,7 @@ WEB_DIR = Path(__file__).parent / "web" / "public"  # npm files stay outside it,
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 STARTUP_TIMEOUT = 300  # seconds; loading TensorFlow and the model takes most of it
 SECRET_VARIABLE = "WEGWIJZER_ACTION_SECRET"  # shared by the Rasa server and the action server
+ORIGINS_VARIABLE = "WEGWIJZER_ALLOWED_ORIGINS"  # the municipalities' sites whose pages may talk to Rasa
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,14 @@ class Running:
                 process.wait()
 
 
+def allowed_origins(web_port: int) -> List[str]:
+    """The sites whose pages may call the Rasa server from a browser (CORS; the widget's socket.io
+    starts with HTTP polling): the demo pages `start` serves, and WEGWIJZER_ALLOWED_ORIGINS
+    (space-separated, e.g. "https://www.amsterdam.nl https://www.utrecht.nl"). Any other origin
+    gets no CORS headers; Rasa's `--cors "*"` reflected every origin, with credentials."""
+    return [f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}", *os.environ.get(ORIGINS_VARIABLE, "").split()]
+
+
 def start_processes(model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None) -> Running:
     """Start the action server and the Rasa server (REST and socket.io channels)."""
     env = quiet_environment(tracker_db, ports.actions, action_secret())  # the same secret for both
@@ -146,7 +155,7 @@ def start_processes(model: Path, ports: Ports, tracker_db: Optional[str] = None,
         "action server": ("actions.log", [sys.executable, "-m", "assistant.action_server", "--port", str(ports.actions)]),
         "Rasa server": ("rasa.log", [
             str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*",
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", *allowed_origins(ports.web),
         ]),
     }
     running = Running()

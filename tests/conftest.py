@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from assistant import clock
 from assistant.model import ensure_model
-from assistant.servers import Ports, Running, start_processes, wait_until_ready
+from assistant.servers import ORIGINS_VARIABLE, Ports, Running, start_processes, wait_until_ready
 
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
@@ -146,7 +146,9 @@ def running_servers(folder: Path, settings: Optional[Dict[str, str]] = None) -> 
 def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
     tmp = tmp_path_factory.mktemp("e2e")
     callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
-    with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp) as started:
+    # The widget tests serve pages on free ports of localhost: those origins may call Rasa.
+    origins = {ORIGINS_VARIABLE: r"http://localhost:\d+"}
+    with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp, origins) as started:
         ports = started.ports
         yield {
             "url": f"http://localhost:{ports.rasa}", "actions_url": f"http://localhost:{ports.actions}", "tracker_db": tmp / "tracker.db",
