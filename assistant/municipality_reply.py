@@ -2,15 +2,20 @@
 a short confirmation ("Hoofddorp ligt in de gemeente Haarlemmermeer."), a choice with
 buttons when several municipalities fit, or a kind request to try again."""
 
+import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from assistant.answers import message
 from assistant.dutch import join_names, number_word
+from assistant.privacy import redact
 from municipalities.directory import Municipality
 from municipalities.resolver import Outcome, Resolution, Via
 
-ECHO_LIMIT = 60  # characters of the resident's text repeated in an answer
+ECHO_LIMIT = 30  # characters of the resident's text repeated in an answer
+# What may be repeated of it: letters, digits, spaces and the marks in place names
+# ("'s-Hertogenbosch", "Bergen (NH)"); never markup, and never what redaction masks.
+_NOT_ECHOED = re.compile(r"[^\w\s'().-]")
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,23 @@ def reply_to(resolution: Resolution, typed: str) -> Reply:
         return Reply(texts=(message("postcode_onbekend", postcode=resolution.matched),))
     if outcome is Outcome.TOO_LONG:
         return Reply(texts=(message("gemeente_te_lang"),))
-    shown = " ".join(typed.split())[:ECHO_LIMIT]
-    if outcome is Outcome.EMPTY or not any(character.isalnum() for character in shown):  # "", "🏠🏠", "???"
+    shown = echo(typed)
+    if outcome is Outcome.EMPTY or not any(character.isalnum() for character in " ".join(typed.split())):  # "", "🏠🏠", "???"
         return Reply(texts=(message("gemeente_leeg"),))
+    if shown is None:
+        return Reply(texts=(message("gemeente_onbekend_zonder_invoer"),))
     return Reply(texts=(message("gemeente_onbekend", invoer=shown),))
+
+
+def echo(typed: str) -> Optional[str]:
+    """A short, clean fragment of what the resident typed, to repeat in an answer; None when
+    it holds personal data (a phone number, a BSN, an e-mail address) or nothing readable."""
+    if redact(typed) != typed:
+        return None
+    cleaned = " ".join(_NOT_ECHOED.sub(" ", typed).split())
+    if not any(character.isalnum() for character in cleaned):
+        return None
+    return cleaned if len(cleaned) <= ECHO_LIMIT else cleaned[:ECHO_LIMIT].rstrip() + "…"
 
 
 def _confirmation(resolution: Resolution) -> Tuple[str, ...]:

@@ -118,6 +118,27 @@ def test_validate_gemeente_explains_and_asks_again(typed, start):
     assert replies[0].startswith(start) and all(len(reply) < 400 for reply in replies)
 
 
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("<svg onload=alert(1)>", "svg onload alert(1)"),
+        ('"><img src=x onerror=alert(1)>', "img src x onerror alert(1)"),
+        ("Dorpje " + "heel lang " * 10, "Dorpje heel lang heel lang hee…"),  # 30 characters and "…"
+        ("'t Qwertydorp-Oost", "'t Qwertydorp-Oost"),
+    ],
+)
+def test_an_unknown_name_is_repeated_short_and_without_markup(typed, shown):
+    _, [reply, *_] = validate(typed)
+    assert f'met de naam "{shown}"' in reply and "<" not in reply and "=" not in reply
+
+
+@pytest.mark.parametrize("typed", ["mijn nummer is 0612345678", "jan.jansen@example.nl", "bsn 111222333 Nergenshuizen"])
+def test_personal_data_is_never_repeated(typed):
+    _, [reply, *_] = validate(typed)
+    assert reply.startswith("Die gemeente of woonplaats ken ik niet.")
+    assert not any(part in reply for part in ("0612345678", "jan.jansen", "111222333", "example"))
+
+
 def test_a_province_that_is_also_a_village_offers_the_village():
     result, replies = validate("Zeeland")
     assert result == {"gemeente": None, "gemeente_keuze": ["GM1991"]}
