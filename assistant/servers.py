@@ -233,7 +233,7 @@ class WebHandler(http.server.SimpleHTTPRequestHandler):
     def do_POST(self) -> None:
         self._admin_or(self._unsupported)
 
-    do_DELETE = do_PUT = do_PATCH = do_POST
+    do_DELETE = do_PUT = do_PATCH = do_OPTIONS = do_TRACE = do_POST
 
     def _admin_or(self, otherwise: Callable[[], None]) -> None:
         if is_admin_path(self.path):

@@ -189,6 +189,14 @@ def test_a_wrong_method_is_405(url, method, path, allowed):
     assert response.headers["Allow"] == allowed
 
 
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE"])
+def test_options_and_trace_answer_json_not_an_html_page(url, method):
+    response = call(method, url + LIST)
+    assert_json_error(response, 405, "method_not_allowed")
+    assert "<html" not in response.text.lower()
+    assert_json_error(call(method, url + LIST, token=""), 401, "unauthorized")
+
+
 @pytest.mark.parametrize("path", ["/admin", "/admin/", "/admin/andere", LIST + "/WW-222222/open"])
 def test_an_unknown_admin_path_is_404_json(url, path):
     assert_json_error(call("GET", url + path), 404, "not_found")
