@@ -21,9 +21,20 @@ IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(\s?\d){10}\b", re.IGNORECASE)
 # Eight or more digits, possibly with separators or a leading +: BSNs, phone numbers,
 # account and customer numbers. Postcodes, years and amounts have fewer digits.
 LONG_NUMBER = re.compile(r"[+(]?\d(?:[\s.\-/()]{0,2}\d){7,}")
-# A 6-position postcode: capitals ("1011 AB", "1011AB") or small letters right after the
-# digits ("1011ab"); "in 2024 en 2025" is not a postcode.
-POSTCODE = re.compile(r"\b([1-9]\d{3})(?: ?[A-Z]{2}|[a-z]{2})\b")
+# A 6-position postcode: capitals ("1011 AB", "1011AB"), small letters right after the
+# digits ("1011ab"), or small letters after a space ("3511 ab") unless they are a common
+# two-letter word: "in 2024 en 2025" is not a postcode.
+TWO_LETTER_WORDS = "en|of|in|op|te|is|al|na|om|ik|je|we|ze|ja|nu|zo|de|ho|zij|u"
+POSTCODE = re.compile(rf"\b([1-9]\d{{3}})(?: ?[A-Z]{{2}}|[a-z]{{2}}| (?!(?:{TWO_LETTER_WORDS})\b)[a-z]{{2}})\b")
+# A street and house number: "Dorpsstraat 12", "Lange Nieuwstraat 112-2", "Kerkweg 3a".
+STREET_SUFFIXES = (
+    "straat|laan|weg|plein|singel|gracht|kade|dijk|hof|pad|steeg|dreef|park|baan|markt|ring|wal|"
+    "plantsoen|boulevard|erf|veld|hoek|burcht|haven|kanaal|pier|oord|zoom|rade|horst|akker|brink"
+)
+ADDRESS = re.compile(rf"\b[A-Z]?[\w'-]{{0,40}}(?:{STREET_SUFFIXES})\s+\d{{1,5}}(?:\s?[a-zA-Z]\b|[-/]\d{{1,4}})?", re.IGNORECASE)
+# A date with a year, in words or in numbers: a birth date identifies ("12 maart 1948", "12-3-1948").
+MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+DATE = re.compile(rf"\b\d{{1,2}}\s*(?:{MONTHS})\.?\s*(?:19|20)\d{{2}}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}\b", re.IGNORECASE)
 FIELDS_WITH_TEXT = {"text", "value"}
 HIDDEN = "[verborgen]"
 # A Fernet token (version byte 0x80 in base64url): how the callback form keeps its answers
@@ -52,11 +63,14 @@ def _number_label(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
-    """`text` with e-mail addresses, IBANs, BSNs, phone numbers, other long numbers and the
-    letters of postcodes masked."""
+    """`text` with e-mail addresses, IBANs, dates with a year, BSNs, phone numbers, other long
+    numbers, streets with a house number and the letters of postcodes masked. Words about
+    health are kept: the question needs them, and privacy.html says so."""
     text = EMAIL.sub("[e-mail]", text)
     text = IBAN.sub("[IBAN]", text)
+    text = DATE.sub("[datum]", text)
     text = LONG_NUMBER.sub(_number_label, text)
+    text = ADDRESS.sub("[adres]", text)
     return POSTCODE.sub(r"\1 [..]", text)
 
 

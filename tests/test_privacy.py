@@ -44,9 +44,37 @@ def test_phone_number_is_masked(text, number):
         ('{"gemeente": "3511 AB Utrecht"}', '{"gemeente": "3511 [..] Utrecht"}'),
         ("in 2024 en 2025 betaal ik", "in 2024 en 2025 betaal ik"),
         ("postcode 1011", "postcode 1011"),
+        ("ik woon op 3511 ab in utrecht", "ik woon op 3511 [..] in utrecht"),
+        ("wat betaal ik in 2026 of 2027", "wat betaal ik in 2026 of 2027"),
     ],
 )
 def test_only_the_digits_of_a_postcode_are_kept(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ik woon op de Dorpsstraat 12, 1011 AB", "ik woon op de [adres], 1011 [..]"),
+        ("Lange Nieuwstraat 112-2", "Lange [adres]"),
+        ("kerkweg 3a in Ede", "[adres] in Ede"),
+        ("Stationsplein 1", "[adres]"),
+    ],
+)
+def test_a_street_with_a_house_number_is_masked(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("geboren op 12 maart 1948", "geboren op [datum]"),
+        ("geb. 12-3-1948", "geb. [datum]"),
+        ("mijn vader (3 okt. 1939) woont alleen", "mijn vader ([datum]) woont alleen"),
+        ("op 12 maart heb ik een gesprek", "op 12 maart heb ik een gesprek"),  # no year: not a birth date
+    ],
+)
+def test_a_date_with_a_year_is_masked(text, expected):
     assert redact(text) == expected
 
 
@@ -72,6 +100,7 @@ def test_other_long_number_is_masked():
         "ik betaal € 1.234,56 per jaar",
         "bel 14 058 of 112",
         "Kan ik een pgb aanvragen voor mijn moeder?",
+        "mijn moeder van 84 heeft dementie en 3 keer per week hulp nodig",
         "",
     ],
 )
