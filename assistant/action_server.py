@@ -23,6 +23,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import log_privacy
 from assistant.servers import SECRET_VARIABLE
 
 HOST_VARIABLE = "WEGWIJZER_ACTIONS_HOST"
@@ -49,6 +50,12 @@ def closed_app(secret: str) -> Sanic:
     """rasa-sdk's app with the actions of the `actions` package, open only with the secret."""
     app = create_app("actions", cors_origins=None)
 
+    @app.exception(Exception)
+    async def failed(request: Request, exception: Exception) -> HTTPResponse:
+        """rasa-sdk's own handler logs the request and sends its body back: both hold what the resident typed."""
+        logger.error("An action failed: %s", type(exception).__name__)
+        return response.json({"error": "the action failed"}, status=500)
+
     @app.on_request
     async def require_secret(request: Request) -> Optional[HTTPResponse]:
         if request.path in OPEN_PATHS or is_authorised(request.headers.get("Authorization"), secret):
@@ -65,6 +72,7 @@ def main() -> None:
     port = parser.parse_args().port
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
+    log_privacy.install()
     host = os.environ.get(HOST_VARIABLE, DEFAULT_HOST)
     app = closed_app(secret_from_environment())
     logger.info("Action server on http://%s:%s (shared secret required)", host, port)

@@ -32,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.answers import message
 from municipalities import Directory, default_database_url
 from assistant.limits import (
@@ -103,6 +104,21 @@ async def answer_surely(on_new_message: OnNewMessage, user_message: UserMessage,
         await user_message.output_channel.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
 
 
+def readable(text: Any) -> Any:
+    """The text as Rasa can handle it: a lone surrogate (which made Rasa log the message with its
+    frame locals) becomes U+FFFD, and "/intent{" with broken JSON (which Rasa quoted in a
+    warning) is read as ordinary text, without the slash."""
+    if not isinstance(text, str):
+        return text
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if text.startswith("/") and "{" in text:
+        try:
+            json.loads(text[text.index("{"):])
+        except ValueError:
+            return text.lstrip("/")
+    return text
+
+
 def refusal_reply(text: Any) -> Optional[str]:
     """The kind answer to a message that goes no further (too long, not text), or None."""
     refusal = message_refusal(text)
@@ -151,7 +167,7 @@ class ResidentRestInput(RestInput):
             body = read_rest_request(request)
             if isinstance(body, BadRequest):
                 return response.json({"error": body.problem}, status=body.status)
-            sender, text = body["sender"], body.get("message")
+            sender, text = body["sender"], readable(body.get("message"))
             reply = refusal_reply(text)
             if reply:
                 return response.json([{"recipient_id": sender, "text": reply}])
@@ -192,6 +208,7 @@ class WidgetSocketIOInput(SocketIOInput):
                 return
             if metadata_problem(user_message.metadata):
                 user_message.metadata = {}  # the widget's preset municipality only: the message still counts
+            user_message.text = readable(user_message.text)
             reply = refusal_reply(user_message.text)
             if reply:
                 await output.send_text_message(user_message.sender_id, reply)

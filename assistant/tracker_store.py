@@ -23,6 +23,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.privacy import REQUESTED_SLOT, protect_events
 
 logger = logging.getLogger(__name__)
