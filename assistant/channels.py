@@ -38,6 +38,7 @@ from municipalities import Directory, default_database_url
 from assistant.limits import (
     MAX_MESSAGE_LENGTH, MAX_REQUEST_BYTES, message_refusal, metadata_problem, sender_problem,
 )
+from assistant.tracker_store import StoreUnavailable, store_is_up
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -90,14 +91,22 @@ def fault_reply(metadata: Optional[Dict[str, Any]]) -> str:
     return message("storing")
 
 
-async def answer_surely(on_new_message: OnNewMessage, user_message: UserMessage, sent: Callable[[], int]) -> None:
+async def answer_surely(
+    on_new_message: OnNewMessage, user_message: UserMessage, sent: Callable[[], int], withdraw: Callable[[], None] = lambda: None,
+) -> None:
     """Runs the turn, bounded in time; a turn that cannot run or gives no message ends with
-    the kind fault message. `sent` counts the messages the turn sent so far."""
+    the kind fault message. `sent` counts the messages the turn sent so far; `withdraw` takes
+    back those not yet delivered, when the conversation store failed (an answer from a
+    conversation that could not be read, or a turn that could not be kept)."""
     if await ACTION_SERVER.is_up():
         try:
             await asyncio.wait_for(on_new_message(user_message), TURN_TIMEOUT)
         except asyncio.TimeoutError:
             logger.error("A turn took longer than %s s and was stopped", TURN_TIMEOUT)
+        except StoreUnavailable:
+            withdraw()
+            await user_message.output_channel.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
+            return
         except Exception as error:  # logged without the message: it may hold personal data
             logger.error("A turn failed: %s", type(error).__name__)
     if sent() == 0:
@@ -160,7 +169,11 @@ class ResidentRestInput(RestInput):
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            """Up when the action server and the conversation store answer: 503 otherwise."""
+            parts = {"action_server": await ACTION_SERVER.is_up(), "conversation_store": store_is_up()}
+            status = "ok" if all(parts.values()) else "down"
+            return response.json({"status": status, **{name: "ok" if up else "down" for name, up in parts.items()}},
+                                 status=200 if status == "ok" else 503)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -173,7 +186,7 @@ class ResidentRestInput(RestInput):
                 return response.json([{"recipient_id": sender, "text": reply}])
             collector = CollectingOutputChannel()
             user_message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=body.get("metadata"))
-            await answer_surely(on_new_message, user_message, lambda: len(collector.messages))
+            await answer_surely(on_new_message, user_message, lambda: len(collector.messages), collector.messages.clear)
             return response.json(collector.messages)
 
         return webhook

@@ -9,12 +9,20 @@ a resident types while that form asks for a name, phone number or question is hi
 
 A conversation is deleted CONVERSATION_DAYS after its last message (`conversation_days` in
 endpoints.yml). Each server checks at most once an hour, when it saves a turn.
+
+A store that cannot be read or written (locked, read-only, its tables gone) is tried again a
+few times (RETRY_DELAYS); then StoreUnavailable reaches the input channel, which tells the
+resident to try again in a moment. Rasa would wrap this store in its FailSafeTrackerStore,
+which reads a conversation it cannot read as a new one (a wrong answer) and keeps a turn it
+cannot write only in memory (a lost turn): StoreUnavailable is a BaseException so that it
+passes that wrapper's `except Exception`. `store_is_up()` tells the health check.
 """
 
+import asyncio
 import logging
 import time
 from itertools import islice
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -27,6 +35,27 @@ from assistant import rasa_logging  # noqa: F401 - keeps what residents type out
 from assistant.privacy import REQUESTED_SLOT, protect_events
 
 logger = logging.getLogger(__name__)
+RETRY_DELAYS = (0.2, 0.5, 1.0)  # seconds between attempts: about 2 s in all, besides SQLite's busy wait
+SQLITE_BUSY_MS = 500  # how long SQLite waits for a lock per attempt (its default, 5 s, kept residents waiting)
+Result = TypeVar("Result")
+
+
+class StoreUnavailable(BaseException):
+    """The conversation store could not be read or written, also after retrying."""
+
+
+_last_failure: Optional[float] = None  # monotonic time of the last operation that failed after retries
+
+
+def _succeeded(result: Result) -> Result:
+    global _last_failure
+    _last_failure = None
+    return result
+
+
+def store_is_up() -> bool:
+    """For the health check: the last read or write succeeded (or none failed yet)."""
+    return _last_failure is None
 
 
 def last_requested_slot(events: Iterable[Event]) -> Optional[str]:
@@ -58,11 +87,36 @@ CHECK_EVERY = 3600  # seconds between two checks for expired conversations, per 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, conversation_days: float = CONVERSATION_DAYS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", lambda connection, _: connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}"))
+            self.engine.dispose()  # connections made before the listener get it too
         self.conversation_days = conversation_days
         self.max_predictions = MAX_NUMBER_OF_PREDICTIONS  # the processor's limit (env MAX_NUMBER_OF_PREDICTIONS)
         self._next_check = 0.0
 
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        return await self._with_retries(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id), "read")
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        await self._with_retries(lambda: self._save(tracker), "write")
+
+    async def _with_retries(self, operation: Callable[[], Awaitable[Result]], what: str) -> Result:
+        for delay in RETRY_DELAYS:
+            try:
+                return _succeeded(await operation())
+            except sa.exc.SQLAlchemyError as error:
+                if "no such table" in str(error):  # the database file was deleted: make the tables again
+                    self.Base.metadata.create_all(self.engine)
+                await asyncio.sleep(delay)
+        try:
+            return _succeeded(await operation())
+        except sa.exc.SQLAlchemyError as error:
+            global _last_failure
+            _last_failure = time.monotonic()
+            logger.error("The conversation store could not %s a conversation: %s", what, type(error).__name__)
+            raise StoreUnavailable(what) from error
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         if stopped_by_circuit_breaker(tracker, self.max_predictions):
             # Rasa counts the actions since the last action_listen, across user messages: without
             # this, every later message (and /restart) would trip the breaker again and get no answer.

@@ -8,6 +8,7 @@ import time
 from typing import List, Sequence
 
 import pytest
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
@@ -15,7 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from assistant.callbacks import seal, unseal
-from assistant.tracker_store import RedactingSQLTrackerStore
+from assistant.tracker_store import RedactingSQLTrackerStore, StoreUnavailable, store_is_up
 from municipalities.directory import PROJECT_ROOT
 
 SENDER = "inwoner-1"
@@ -266,3 +267,47 @@ def test_an_ordinary_turn_is_saved_as_it_is(store, domain):
     tracker = DialogueStateTracker.from_events(SENDER, events, domain.slots)
     asyncio.run(store.save(tracker))
     assert asyncio.run(store.retrieve(SENDER)).latest_action_name == "utter_greet"
+
+
+# --- A store that cannot be read or written ----------------------------------------------------------
+
+
+def a_turn(domain, sender=SENDER) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen"), UserUttered("hallo", {"name": "greet"}), ActionExecuted("utter_greet")]
+    return DialogueStateTracker.from_events(sender, events, domain.slots)
+
+
+def test_a_locked_database_is_tried_again_then_reported_and_not_read_as_a_new_conversation(store, domain, database):
+    asyncio.run(store.save(a_turn(domain)))
+    locker = sqlite3.connect(database, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            asyncio.run(store.retrieve(SENDER))
+        assert time.monotonic() - started < 6  # bounded: a few short attempts
+        assert not store_is_up()
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert asyncio.run(store.retrieve(SENDER)).latest_action_name == "utter_greet" and store_is_up()
+
+
+def test_a_read_only_database_does_not_lose_a_turn_silently(domain, database):
+    writable = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(database))
+    asyncio.run(writable.save(a_turn(domain)))
+    read_only = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(database))
+    sa.event.listen(read_only.engine, "connect", lambda connection, _: connection.execute("PRAGMA query_only = ON"))
+    read_only.engine.dispose()  # as a database file the process may only read
+    assert asyncio.run(read_only.retrieve(SENDER)) is not None
+    with pytest.raises(StoreUnavailable):
+        asyncio.run(read_only.save(a_turn(domain, "inwoner-2")))
+
+
+def test_a_deleted_database_gets_its_tables_again(store, domain, database):
+    asyncio.run(store.save(a_turn(domain)))
+    store.engine.dispose()
+    database.unlink()
+    assert asyncio.run(store.retrieve(SENDER)) is None  # the conversation is gone with the file
+    asyncio.run(store.save(a_turn(domain, "inwoner-2")))
+    assert asyncio.run(store.retrieve("inwoner-2")) is not None
