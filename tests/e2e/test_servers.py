@@ -4,17 +4,14 @@ Starts both servers on free ports with a temporary tracker database, as
 `./wegwijzer start` does, and uses the REST and socket.io channels.
 """
 
-import asyncio
 import sqlite3
-import uuid
-from typing import Dict, List
 
 import pytest
-import socketio
 
 from assistant.facts import load_facts
 from municipalities import Directory
 from replies import joined
+from socketio_client import socketio_turn
 
 
 def test_greeting_offers_the_topics_as_buttons(chat):
@@ -109,25 +106,5 @@ def test_a_bsn_is_not_stored_in_clear_text(chat, servers):
 
 
 def test_socketio_client_receives_the_reply(servers):
-    async def talk() -> List[Dict]:
-        client = socketio.AsyncClient()
-        session_id = uuid.uuid4().hex
-        received: List[Dict] = []
-        confirmed, answered = asyncio.Event(), asyncio.Event()
-        client.on("session_confirm", lambda _data: confirmed.set())
-
-        @client.on("bot_uttered")
-        async def on_bot(data):
-            received.append(data)
-            answered.set()
-
-        await client.connect(servers["url"], socketio_path="/socket.io", transports=["websocket"])
-        await client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), timeout=30)
-        await client.emit("user_uttered", {"message": "wat is een pgb", "session_id": session_id})
-        await asyncio.wait_for(answered.wait(), timeout=30)
-        await client.disconnect()
-        return received
-
-    replies = asyncio.run(talk())
+    replies = socketio_turn(servers["url"], "wat is een pgb")
     assert "persoonsgebonden budget" in replies[0]["text"]

@@ -2,17 +2,15 @@
 over the maximum length gets a kind Dutch request for a shorter one (and is not stored), a
 request without a conversation id or with a malformed body gets 400 with a JSON error."""
 
-import asyncio
 import json
 import sqlite3
 import uuid
-from typing import Dict, List
 
 import pytest
 import requests
-import socketio
 
 from assistant.limits import MAX_METADATA_BYTES, MAX_MESSAGE_LENGTH, MAX_SENDER_ID_LENGTH
+from socketio_client import socketio_turn
 
 TOO_LONG_REPLY = "Uw bericht is te lang voor mij. Wilt u uw vraag korter typen?"
 
@@ -86,25 +84,5 @@ def test_two_clients_without_a_sender_no_longer_share_a_conversation(servers):
 
 
 def test_socketio_answers_a_message_over_the_maximum_kindly(servers):
-    async def talk(text: str) -> List[Dict]:
-        client = socketio.AsyncClient()
-        session_id = uuid.uuid4().hex
-        received: List[Dict] = []
-        confirmed, answered = asyncio.Event(), asyncio.Event()
-        client.on("session_confirm", lambda _data: confirmed.set())
-
-        @client.on("bot_uttered")
-        async def on_bot(data):
-            received.append(data)
-            answered.set()
-
-        await client.connect(servers["url"], socketio_path="/socket.io", transports=["websocket"])
-        await client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), timeout=30)
-        await client.emit("user_uttered", {"message": text, "session_id": session_id})
-        await asyncio.wait_for(answered.wait(), timeout=30)
-        await client.disconnect()
-        return received
-
-    [reply] = asyncio.run(talk("pgb " * MAX_MESSAGE_LENGTH))
+    [reply] = socketio_turn(servers["url"], "pgb " * MAX_MESSAGE_LENGTH)
     assert reply["text"].startswith(TOO_LONG_REPLY)
