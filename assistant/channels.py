@@ -5,7 +5,9 @@ or the tracker store see a message, and one fix for socket.io.
 - REST: a request that is not a JSON object with a conversation id ("sender") gets 400 with a
   JSON error; without a sender every client shared one conversation called "default".
 - Both: a message over the maximum length gets a kind request for a shorter one and goes no
-  further. Nothing a resident typed is written to the log.
+  further. Nothing a resident typed is written to the log (assistant/rasa_logging.py).
+- Both: a conversation store that cannot be read or written (assistant/tracker_store.py) ends
+  the turn with the kind fault message instead of an answer from a half-read conversation.
 - Both: a turn always ends with an answer. When the action server does not answer its health
   check (down, or hung), the resident hears at once that something went wrong and whom to
   call; a turn that takes longer than TURN_TIMEOUT, fails, or gives no message at all ends
@@ -24,21 +26,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
+import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-import aiohttp
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.answers import message
-from municipalities import Directory, default_database_url
 from assistant.limits import (
     MAX_MESSAGE_LENGTH, MAX_REQUEST_BYTES, message_refusal, metadata_problem, sender_problem,
 )
 from assistant.tracker_store import StoreUnavailable, store_is_up
+from municipalities import Directory, default_database_url
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -98,6 +100,7 @@ async def answer_surely(
     the kind fault message. `sent` counts the messages the turn sent so far; `withdraw` takes
     back those not yet delivered, when the conversation store failed (an answer from a
     conversation that could not be read, or a turn that could not be kept)."""
+    store_failed = False
     if await ACTION_SERVER.is_up():
         try:
             await asyncio.wait_for(on_new_message(user_message), TURN_TIMEOUT)
@@ -105,11 +108,10 @@ async def answer_surely(
             logger.error("A turn took longer than %s s and was stopped", TURN_TIMEOUT)
         except StoreUnavailable:
             withdraw()
-            await user_message.output_channel.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
-            return
+            store_failed = True
         except Exception as error:  # logged without the message: it may hold personal data
             logger.error("A turn failed: %s", type(error).__name__)
-    if sent() == 0:
+    if store_failed or sent() == 0:
         await user_message.output_channel.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
 
 
