@@ -51,7 +51,7 @@ def main() -> None:
             url = f"http://localhost:{ports.rasa}/webhooks/rest/webhook"
             round_trip(url, "hallo")  # warm up
             print("Before:")
-            print_memory(running.processes)
+            print_memory(running)
             print(f"\n{'message':38} {'p50':>9} {'max':>9}  status")
             for kind, text in MESSAGES.items():
                 results = [round_trip(url, text) for _ in range(rounds)]
@@ -59,7 +59,7 @@ def main() -> None:
                 statuses = sorted({status for _, status in results})
                 print(f"{kind:38} {statistics.median(times):7.0f} ms {max(times):7.0f} ms  {statuses}")
             print("\nAfter:")
-            print_memory(running.processes)
+            print_memory(running)
         finally:
             running.stop()
 

@@ -10,7 +10,6 @@ database), then times three kinds of message:
 
 import argparse
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -21,7 +20,7 @@ from typing import Dict, List
 import requests
 
 from assistant.model import ensure_model
-from assistant.servers import Ports, start_processes, wait_until_ready
+from assistant.servers import Ports, Running, start_processes, wait_until_ready
 
 MESSAGES = {
     "greeting": "hallo",
@@ -58,14 +57,13 @@ def report(label: str, timings: Dict[str, List[float]], seconds: float) -> None:
         print(f"  {kind:9} p50 {statistics.median(values):6.0f} ms   p95 {percentile(values, 0.95):6.0f} ms   (n={len(values)})")
 
 
-def print_memory(processes: List[subprocess.Popen]) -> None:
+def print_memory(running: Running) -> None:
     """Resident memory of each server process, read from /proc (Linux)."""
     print()
-    for process in processes:
+    for spec, process in zip(running.specs, running.processes):
         status = Path(f"/proc/{process.pid}/status").read_text()
         rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-        name = "action server" if "actions" in process.args else "Rasa server"
-        print(f"  {name:13} RSS {rss_kb / 1024:6.0f} MB")
+        print(f"  {spec.name:13} RSS {rss_kb / 1024:6.0f} MB")
 
 
 def main() -> None:
@@ -89,7 +87,7 @@ def main() -> None:
                 results = list(pool.map(lambda _: one_user(url, max(1, args.rounds // 3)), range(args.users)))
             merged = {kind: [value for result in results for value in result[kind]] for kind in MESSAGES}
             report(f"{args.users} users at once", merged, time.monotonic() - started)
-            print_memory(running.processes)
+            print_memory(running)
         finally:
             running.stop()
 
