@@ -92,36 +92,47 @@ class ProcessSpec:
 
 
 @dataclass
+class Supervised:
+    """A server process and what restarting it needs: when it was started, how long to wait."""
+
+    spec: ProcessSpec
+    process: subprocess.Popen
+    started: float = field(default_factory=time.monotonic)
+    delay: float = FIRST_RESTART_DELAY  # before it is started again after a crash
+
+
+@dataclass
 class Running:
-    specs: List[ProcessSpec] = field(default_factory=list)
-    processes: List[subprocess.Popen] = field(default_factory=list)  # one per spec, the one running now
+    supervised: List[Supervised] = field(default_factory=list)
     web_server: Optional[http.server.ThreadingHTTPServer] = None
-    _started: List[float] = field(default_factory=list)
-    _delays: List[float] = field(default_factory=list)
+
+    @property
+    def specs(self) -> List[ProcessSpec]:
+        return [item.spec for item in self.supervised]
+
+    @property
+    def processes(self) -> List[subprocess.Popen]:
+        """The processes running now, one per spec."""
+        return [item.process for item in self.supervised]
 
     def start(self, spec: ProcessSpec) -> None:
-        self.specs.append(spec)
-        self.processes.append(spec.start())
-        self._started.append(time.monotonic())
-        self._delays.append(FIRST_RESTART_DELAY)
+        self.supervised.append(Supervised(spec, spec.start()))
 
     def restart_crashed(self) -> List[str]:
         """Starts again each process that exited, after a delay that doubles while it keeps
         crashing (up to LONGEST_RESTART_DELAY); returns a line for each one restarted."""
         restarted = []
         now = time.monotonic()
-        for index, process in enumerate(self.processes):
-            if process.poll() is None:
-                if now - self._started[index] > STABLE_AFTER:
-                    self._delays[index] = FIRST_RESTART_DELAY
+        for item in self.supervised:
+            if item.process.poll() is None:
+                if now - item.started > STABLE_AFTER:
+                    item.delay = FIRST_RESTART_DELAY
                 continue
-            if now - self._started[index] < self._delays[index]:
+            if now - item.started < item.delay:
                 continue  # crashed again soon after a restart: wait a little longer first
-            spec = self.specs[index]
-            restarted.append(f"The {spec.name} stopped (exit code {process.returncode}); started it again.")
-            self.processes[index] = spec.start()
-            self._started[index] = now
-            self._delays[index] = min(self._delays[index] * 2, LONGEST_RESTART_DELAY)
+            restarted.append(f"The {item.spec.name} stopped (exit code {item.process.returncode}); started it again.")
+            item.process, item.started = item.spec.start(), now
+            item.delay = min(item.delay * 2, LONGEST_RESTART_DELAY)
         return restarted
 
     def stop(self) -> None:
@@ -150,7 +161,7 @@ def allowed_origins(web_port: int) -> List[str]:
 
 def start_processes(model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None) -> Running:
     """Start the action server and the Rasa server (REST and socket.io channels)."""
-    env = quiet_environment(tracker_db, ports.actions, action_secret())  # the same secret for both
+    env = quiet_environment(tracker_db, ports.actions)  # one environment, so one secret, for both
     commands = {  # name: (log file, command)
         "action server": ("actions.log", [sys.executable, "-m", "assistant.action_server", "--port", str(ports.actions)]),
         "Rasa server": ("rasa.log", [

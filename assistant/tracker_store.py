@@ -44,18 +44,18 @@ class StoreUnavailable(BaseException):
     """The conversation store could not be read or written, also after retrying."""
 
 
-_last_failure: Optional[float] = None  # monotonic time of the last operation that failed after retries
+_failing = False  # the last read or write failed, also after retries
 
 
 def _succeeded(result: Result) -> Result:
-    global _last_failure
-    _last_failure = None
+    global _failing
+    _failing = False
     return result
 
 
 def store_is_up() -> bool:
     """For the health check: the last read or write succeeded (or none failed yet)."""
-    return _last_failure is None
+    return not _failing
 
 
 def last_requested_slot(events: Iterable[Event]) -> Optional[str]:
@@ -91,7 +91,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "connect", lambda connection, _: connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}"))
             self.engine.dispose()  # connections made before the listener get it too
         self.conversation_days = conversation_days
-        self.max_predictions = MAX_NUMBER_OF_PREDICTIONS  # the processor's limit (env MAX_NUMBER_OF_PREDICTIONS)
         self._next_check = 0.0
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
@@ -111,13 +110,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         try:
             return _succeeded(await operation())
         except sa.exc.SQLAlchemyError as error:
-            global _last_failure
-            _last_failure = time.monotonic()
+            global _failing
+            _failing = True
             logger.error("The conversation store could not %s a conversation: %s", what, type(error).__name__)
             raise StoreUnavailable(what) from error
 
     async def _save(self, tracker: DialogueStateTracker) -> None:
-        if stopped_by_circuit_breaker(tracker, self.max_predictions):
+        if stopped_by_circuit_breaker(tracker, MAX_NUMBER_OF_PREDICTIONS):  # the processor's limit
             # Rasa counts the actions since the last action_listen, across user messages: without
             # this, every later message (and /restart) would trip the breaker again and get no answer.
             logger.warning("Circuit breaker tripped for a conversation: its flow ends, the next message is answered")
