@@ -8,20 +8,29 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.guided_flow import AskQuestion, GuidedFormValidation, button
+from actions.guided_flow import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
 from actions.services import municipality_and_local_data
 from assistant.answers import message
 from assistant.callbacks import (
     RETENTION_DAYS, CallbackStore, InvalidCallbackRequest, clean_name, clean_phone, clean_question, seal, unseal,
 )
 from assistant.contact import contact_card
+from assistant.dialogue import ENDS_FLOW, FLOW_TRIGGERS, question_topics
 from assistant.questions import Question, questions
 
 logger = logging.getLogger(__name__)
 NAME, PHONE, QUESTION, CONSENT = "callback_naam", "callback_telefoon", "callback_vraag", "callback_toestemming"
-CALLBACK_SLOTS = (NAME, PHONE, QUESTION, CONSENT)
+# A question the resident asked when the form asked what the call is about: answered, and
+# kept (sealed) to be passed on when the resident wants that after reading the answer.
+OFFERED_QUESTION = "callback_vraag_voorstel"
+CALLBACK_SLOTS = (NAME, PHONE, QUESTION, CONSENT, OFFERED_QUESTION)
+# Replies to "Waar gaat uw vraag over?" that are not the question to pass on: a question
+# about a topic (answered first), another flow, "stop". Wanting a person is what this form
+# is for, and English or an off-topic question is passed on as it is.
+NOT_THE_QUESTION = frozenset({*question_topics(), *FLOW_TRIGGERS.values(), *ENDS_FLOW}) - {"human_handover", "callback_request"}
 
 
 @lru_cache(maxsize=1)
@@ -69,11 +78,54 @@ class ActionAskConsent(AskQuestion):
         return consent_text(tracker.get_slot("gemeente") or "")
 
 
+class ActionAskCallbackQuestion(AskQuestion):
+    """What the call should be about; after a question that was answered during the form,
+    whether to pass that question on, or another."""
+
+    slot = QUESTION
+
+    def text(self, question: Question, tracker: Tracker) -> str:
+        return message("callback_vraag_doorgeven") if tracker.get_slot(OFFERED_QUESTION) else question.text
+
+    def buttons(self, question: Question, tracker: Tracker) -> List[Dict[str, str]]:
+        if not tracker.get_slot(OFFERED_QUESTION):
+            return []
+        return [button("Ja, geef deze vraag door", "/affirm"), button("Nee, ik weet genoeg", "/stop")]
+
+
+class ActionKeepCallbackQuestion(Action):
+    """Runs after a question answered during the callback form (data/rules/flows.yml): when
+    the form had asked what the call is about, keeps that question, sealed, to offer it."""
+
+    def name(self) -> Text:
+        return "action_keep_callback_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot(REQUESTED_SLOT) != QUESTION:
+            return []
+        try:
+            return [SlotSet(OFFERED_QUESTION, seal(clean_question(latest_text(tracker))))]
+        except InvalidCallbackRequest:
+            return []
+
+
 class ValidateCallbackForm(GuidedFormValidation):
     """Checks the name, phone number and question; a wrong value is asked again, kindly."""
 
     def name(self) -> Text:
         return "validate_callback_form"
+
+    def read_reply(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The question to pass on: the one offered when the resident says yes, else the reply,
+        unless it is a question about a topic or the like (the rules answer it first)."""
+        if slot != QUESTION:
+            return super().read_reply(slot, dispatcher, tracker)
+        offered = tracker.get_slot(OFFERED_QUESTION)
+        if offered and latest_intent(tracker) == "affirm":
+            return [SlotSet(QUESTION, offered)]
+        if interrupts_flow(tracker, NOT_THE_QUESTION):
+            return []
+        return [SlotSet(QUESTION, latest_text(tracker))]
 
     def validate_callback_naam(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return self._checked(NAME, clean_name, value, dispatcher)
@@ -82,7 +134,9 @@ class ValidateCallbackForm(GuidedFormValidation):
         return self._checked(PHONE, clean_phone, value, dispatcher)
 
     def validate_callback_vraag(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return self._checked(QUESTION, clean_question, value, dispatcher)
+        """The offered question is cleaned and sealed already; once a question is chosen, the offer goes."""
+        checked = {QUESTION: value} if value == tracker.get_slot(OFFERED_QUESTION) else self._checked(QUESTION, clean_question, value, dispatcher)
+        return {**checked, OFFERED_QUESTION: None} if checked[QUESTION] is not None else checked
 
     @staticmethod
     def _checked(slot: str, clean: Any, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:

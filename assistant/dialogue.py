@@ -3,7 +3,8 @@ how a resident may interrupt a flow. The rules in data/rules/flows.yml follow fr
 `python -m assistant.dialogue` writes that file, and a test checks that it is current.
 
 A guided flow is a Rasa form. During a flow the resident may:
-  - ask a question about any topic: it is answered, and the flow asks its question again;
+  - ask a question about any topic: it is answered, and the flow asks its question again
+    (asked as what a call back should be about, it is also offered to be passed on);
   - greet, thank, write English or ask something off-topic: answered, the flow goes on;
   - start another flow, ask for a person or for a call back: the flow ends, the other starts;
   - say "stop" or goodbye: the flow ends; what was said stays for later.
@@ -26,6 +27,7 @@ class Flow:
     result: str  # the action that gives the outcome once every question is answered
     intro: Optional[str] = None  # an action before the first question
     also_started_by: Tuple[str, ...] = ()  # other intents that start it outside a flow
+    after_question: Optional[str] = None  # an action after a question answered during the flow
 
 
 FLOWS: Dict[str, Flow] = {
@@ -34,7 +36,9 @@ FLOWS: Dict[str, Flow] = {
     "eigen_bijdrage_form": Flow("eigen_bijdrage_check", "action_eigen_bijdrage_uitslag"),
     "pgb_form": Flow("pgb_check", "action_pgb_advies"),
     "handover_form": Flow("human_handover", "action_offer_human"),
-    "callback_form": Flow("callback_request", "action_submit_callback"),
+    # A question asked when the form asks what the call should be about is answered, then
+    # offered to be passed on (actions/handover.py).
+    "callback_form": Flow("callback_request", "action_submit_callback", after_question="action_keep_callback_question"),
 }
 FLOW_TRIGGERS: Dict[str, str] = {form: flow.trigger for form, flow in FLOWS.items()}
 # Answered by a response or an action, after which a running flow goes on.
@@ -84,17 +88,18 @@ def rules() -> List[dict]:
             "condition": [{"active_loop": form}],
             "steps": [{"action": form}, {"active_loop": None}, {"slot_was_set": [{"requested_slot": None}]}, {"action": flow.result}],
         })
-        generated += _interruptions(form)
+        generated += _interruptions(form, flow)
     return generated
 
 
-def _interruptions(form: str) -> List[dict]:
+def _interruptions(form: str, flow: Flow) -> List[dict]:
     during = [{"active_loop": form}]
     resume = [{"action": form}, {"active_loop": form}]
+    after_question = [{"action": flow.after_question}] if flow.after_question else []
     found = [{
         "rule": f"{form}: een vraag tussendoor",
         "condition": during,
-        "steps": [_or(question_topics()), {"action": "action_answer_question"}, *resume],
+        "steps": [_or(question_topics()), {"action": "action_answer_question"}, *after_question, *resume],
     }]
     for intent, reply in SIDE_REPLIES.items():
         found.append({"rule": f"{form}: {intent} tussendoor", "condition": during, "steps": [{"intent": intent}, {"action": reply}, *resume]})

@@ -41,7 +41,7 @@ HIDDEN = "[verborgen]"
 # in slots (assistant.callbacks.seal).
 SEALED = re.compile(r"gAAAAA[A-Za-z0-9_\-]{50,}={0,2}")
 # The callback form's slots: stored sealed, anything else in them is hidden; callback_toestemming (ja/nee) is kept.
-HIDDEN_SLOTS = frozenset({"callback_naam", "callback_telefoon", "callback_vraag"})
+HIDDEN_SLOTS = frozenset({"callback_naam", "callback_telefoon", "callback_vraag", "callback_vraag_voorstel"})
 REQUESTED_SLOT = "requested_slot"
 
 

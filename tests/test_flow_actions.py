@@ -20,7 +20,9 @@ from actions.clientondersteuning_finder import ActionGiveClientondersteuning, Va
 from actions.eigen_bijdrage_check import SKIPPED_MUNICIPALITY, ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
 from actions.fallback import LABELS_FILE, ActionAskWhatYouMean, ActionOfferAPerson
 from actions.guided_flow import ActionStopFlow
-from actions.handover import CALLBACK_SLOTS, ActionOfferHuman, ActionSubmitCallback, ValidateCallbackForm
+from actions.handover import (
+    CALLBACK_SLOTS, OFFERED_QUESTION, ActionKeepCallbackQuestion, ActionOfferHuman, ActionSubmitCallback, ValidateCallbackForm,
+)
 from actions.municipality_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm, ValidateHandoverForm
 from actions.pgb_check import ActionPgbAdvies, ValidatePgbForm
 from actions.questions import ASK_ACTIONS
@@ -456,6 +458,56 @@ def test_callback_back_only_says_it_goes_back():
     events, replies = validate(ValidateCallbackForm(), "go_back", "terug", slots)
     assert filled(events) == {"callback_naam": None} and requested(events) == "callback_naam"
     assert replies == [message_templates()["terug_vorige_vraag"]]
+
+
+PGB_QUESTION = "ik wil hulp bij het aanvragen van een pgb"
+ASKED_FOR_THE_QUESTION = {REQUESTED_SLOT: "callback_vraag", "gemeente": "Zwolle", "callback_naam": "Jan", "callback_telefoon": "06"}
+
+
+@pytest.mark.parametrize("intent", ["pgb_aanvragen", "eigen_bijdrage_check", "stop"])
+def test_a_topic_question_asked_for_the_callback_question_is_answered_first(intent):
+    """Not taken as the question to pass on: the form is rejected, so that the rules answer it."""
+    events, replies = validate(ValidateCallbackForm(), intent, PGB_QUESTION, ASKED_FOR_THE_QUESTION)
+    assert filled(events) == {} and replies == []
+
+
+@pytest.mark.parametrize("intent", ["human_handover", "english", "out_of_scope", "nlu_fallback"])
+def test_other_replies_to_the_callback_question_are_passed_on(intent):
+    """Wanting a person is what the form is for; English or off-topic text is the resident's question."""
+    events, _ = validate(ValidateCallbackForm(), intent, "Can someone call me about my care?", ASKED_FOR_THE_QUESTION)
+    assert unseal(filled(events)["callback_vraag"]) == "Can someone call me about my care?"
+
+
+def test_a_question_answered_during_the_callback_question_is_kept_sealed():
+    events, messages = run(ActionKeepCallbackQuestion(), ASKED_FOR_THE_QUESTION, "pgb_aanvragen", PGB_QUESTION, "callback_form")
+    [kept] = events
+    assert kept["name"] == OFFERED_QUESTION and PGB_QUESTION not in kept["value"] and unseal(kept["value"]) == PGB_QUESTION
+    assert messages == []
+
+
+def test_a_question_answered_during_another_callback_question_is_not_kept():
+    slots = {**ASKED_FOR_THE_QUESTION, REQUESTED_SLOT: "callback_naam"}
+    assert run(ActionKeepCallbackQuestion(), slots, "pgb_aanvragen", PGB_QUESTION, "callback_form") == ([], [])
+
+
+def test_the_callback_question_offers_to_pass_on_the_answered_question():
+    _, [plain] = run(ASK_ACTIONS["callback_vraag"](), ASKED_FOR_THE_QUESTION)
+    assert plain["text"] == questions()["callback_vraag"].text and plain["buttons"] == []
+    _, [offer] = run(ASK_ACTIONS["callback_vraag"](), {**ASKED_FOR_THE_QUESTION, OFFERED_QUESTION: seal(PGB_QUESTION)})
+    assert offer["text"] == message_templates()["callback_vraag_doorgeven"]
+    assert [button["payload"] for button in offer["buttons"]] == ["/affirm", "/stop"]
+
+
+def test_yes_passes_on_the_offered_question():
+    offered = seal(PGB_QUESTION)
+    events, replies = validate(ValidateCallbackForm(), "affirm", "Ja, geef deze vraag door", {**ASKED_FOR_THE_QUESTION, OFFERED_QUESTION: offered})
+    assert filled(events) == {"callback_vraag": offered, OFFERED_QUESTION: None} and replies == []
+
+
+def test_another_question_typed_after_the_offer_is_passed_on_instead():
+    slots = {**ASKED_FOR_THE_QUESTION, OFFERED_QUESTION: seal(PGB_QUESTION)}
+    events, _ = validate(ValidateCallbackForm(), "nlu_fallback", "Kan ik een traplift krijgen?", slots)
+    assert unseal(filled(events)["callback_vraag"]) == "Kan ik een traplift krijgen?" and filled(events)[OFFERED_QUESTION] is None
 
 
 @pytest.fixture

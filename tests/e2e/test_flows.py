@@ -92,14 +92,18 @@ def test_a_person_and_a_callback_request_stored_encrypted(chat, servers):
     chat("/callback_request")
     chat("Jan Jansen")
     chat("06 12345678")
-    replies = chat("ik wil hulp bij het aanvragen van een pgb")
+    replies = chat("hoe vraag ik een pgb aan?")  # a topic question: answered, then offered to pass on
+    assert "pgb" in joined(replies) and "Ja, geef deze vraag door" in button_titles(replies)
+    replies = chat("/affirm")
     assert "Mag ik uw naam" in joined(replies)
     replies = chat("/affirm")
     assert "WW-" in joined(replies)
     stored = CallbackStore(servers["callback_url"], servers["callback_key"]).list(municipality_code="GM0344")
-    assert [(request.name, request.phone) for request in stored] == [("Jan Jansen", "06 1234 5678")]
+    assert [(request.name, request.phone, request.question) for request in stored] == [
+        ("Jan Jansen", "06 1234 5678", "hoe vraag ik een pgb aan?")
+    ]
     raw = servers["callback_db"].read_bytes() + servers["tracker_db"].read_bytes()
-    for secret in (b"Jan Jansen", b"12345678", b"1234 5678", b"aanvragen van een pgb"):
+    for secret in (b"Jan Jansen", b"12345678", b"1234 5678", b"vraag ik een pgb"):
         assert secret not in raw
 
 

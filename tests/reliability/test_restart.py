@@ -36,6 +36,11 @@ def server_pid(start: subprocess.Popen, marker: str) -> int:
     return next(child for child in children(start.pid) if marker in command_line(child))
 
 
+def say(url: str, sender: str, text: str) -> str:
+    replies = requests.post(url, json={"sender": sender, "message": text}, timeout=30).json()
+    return " ".join(reply.get("text", "") for reply in replies)
+
+
 def answers(url: str) -> bool:
     try:
         replies = requests.post(url, json={"sender": f"restart-{uuid.uuid4().hex[:8]}", "message": "wat is een pgb"}, timeout=30).json()
@@ -80,6 +85,17 @@ def test_a_killed_server_is_started_again_and_the_assistant_answers_again(start,
     os.kill(server_pid(start, marker), signal.SIGKILL)
     assert wait_until(lambda: f"The {server} stopped (exit code -9); started it again." in start.log.read_text(), 30)
     assert wait_until(lambda: answers(start.url), BACK_TIMEOUT)
+
+
+def test_a_conversation_in_a_flow_goes_on_after_the_rasa_server_was_killed(start):
+    """The conversation lives in the store, not in the process: the flow asks its next question."""
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    assert "jaar" in say(start.url, sender, "wat moet ik betalen voor huishoudelijke hulp?")
+    restarts = start.log.read_text().count("The Rasa server stopped")
+    os.kill(server_pid(start, "rasa run --model"), signal.SIGKILL)
+    assert wait_until(lambda: start.log.read_text().count("The Rasa server stopped") > restarts, 30)
+    assert wait_until(lambda: answers(start.url), BACK_TIMEOUT)
+    assert "kind jonger dan" in say(start.url, sender, "2026")
 
 
 def test_stopping_start_stops_every_server(start):

@@ -1,0 +1,149 @@
+"""Load with Locust: many residents at once, each one conversation of 20 turns over REST.
+
+Usage: .venv/bin/python -m benchmarks.load [--users 50]
+       .venv/bin/python -m benchmarks.load --url http://localhost:5005 --tracker-db FILE --pids 123,456
+
+Without --url it starts the action server and the Rasa server on free ports with a new
+tracker database, as benchmarks.latency does. With --url it loads an assistant that already
+runs (an older commit, for a before and after), and reads its store and memory from
+--tracker-db and --pids.
+
+Locust (the load tool of Rasa's own load-testing guidelines) is installed on first use in
+var/locust, an environment of its own: its gevent and Flask stay out of Rasa's pinned one.
+The users are in benchmarks/locustfile.py, their conversation in load_conversation.json. Prints a turn's p50/p95/p99, turns per second,
+failed turns, messages missing or out of order in the conversation store, and each
+server's memory (RSS) before and after the run, with its peak.
+"""
+
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import requests
+
+from assistant.answers import message_templates
+from assistant.model import ensure_model
+from assistant.servers import PROJECT_ROOT, Ports, start_processes, wait_until_ready
+
+LOCUST_VERSION = "2.47.0"
+LOCUST_ENV = PROJECT_ROOT / "var" / "locust"
+FAULT_MESSAGES = ("storing", "storing_gemeente")
+CONVERSATION: List[str] = json.loads((Path(__file__).with_name("load_conversation.json")).read_text(encoding="utf-8"))["turns"]
+
+
+def locust() -> Path:
+    """The locust command, installed in its own environment on first use."""
+    command = LOCUST_ENV / "bin" / "locust"
+    if not command.exists():
+        print(f"Installing Locust {LOCUST_VERSION} in {LOCUST_ENV.relative_to(PROJECT_ROOT)} (once, about 15 s) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(LOCUST_ENV)], check=True)
+        subprocess.run([str(LOCUST_ENV / "bin" / "pip"), "install", "--quiet", f"locust=={LOCUST_VERSION}"], check=True)
+    return command
+
+
+def memory(pids: Dict[str, int]) -> Dict[str, Tuple[float, float]]:
+    """Per server: RSS now and its peak so far (VmHWM), in MB, read from /proc (Linux)."""
+    found = {}
+    for name, pid in pids.items():
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+        found[name] = (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+    return found
+
+
+def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[str, str]:
+    """Runs the users headless until the last one has finished its conversation; Locust's aggregated figures."""
+    faults = [message_templates()[name][:40] for name in FAULT_MESSAGES]
+    env = {**os.environ, "WEGWIJZER_LOAD_SENDER_PREFIX": sender_prefix, "WEGWIJZER_LOAD_FAULTS": json.dumps(faults)}
+    command = [
+        str(locust()), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "--host", url,
+        "--users", str(users), "--spawn-rate", str(users), "--run-time", "15m", "--stop-timeout", "60",
+        "--csv", str(folder / "load"), "--only-summary", "--loglevel", "WARNING",
+    ]
+    subprocess.run(command, check=False, env=env, cwd=folder)
+    with open(folder / "load_stats.csv", newline="") as stats:
+        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+
+
+def stored_messages(tracker_db: Path, senders: List[str]) -> Dict[str, List[str]]:
+    """The resident's messages of each conversation as the store keeps them, in order."""
+    with sqlite3.connect(tracker_db) as connection:
+        rows = connection.execute(
+            f"SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id IN ({','.join('?' * len(senders))}) ORDER BY id",
+            senders,
+        ).fetchall()
+    found: Dict[str, List[str]] = {sender: [] for sender in senders}
+    for sender, data in rows:
+        found[sender].append(json.loads(data).get("text"))
+    return found
+
+
+def check_store(tracker_db: Path, senders: List[str]) -> Tuple[int, int]:
+    """Messages missing from the store, and conversations whose messages are out of order."""
+    stored = stored_messages(tracker_db, senders)
+    missing = sum(max(0, len(CONVERSATION) - len(texts)) for texts in stored.values())
+    disordered = sum(1 for texts in stored.values() if texts != CONVERSATION[: len(texts)])
+    return missing, disordered
+
+
+def report(users: int, figures: Dict[str, str], seconds: float, store: Tuple[int, int], before: Dict, after: Dict) -> None:
+    turns = int(figures["Request Count"])
+    print(f"\n{users} users x {len(CONVERSATION)} turns: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s")
+    print(f"  turn  p50 {figures['50%']} ms   p95 {figures['95%']} ms   p99 {figures['99%']} ms   max {float(figures['Max Response Time']):.0f} ms")
+    print(f"  failed turns (not 200, no text, or the fault message): {figures['Failure Count']}")
+    print(f"  messages missing from the store: {store[0]}; conversations out of order: {store[1]}")
+    for name in before:
+        print(f"  {name:13} RSS before {before[name][0]:6.0f} MB   after {after[name][0]:6.0f} MB   peak {after[name][1]:6.0f} MB")
+
+
+@contextmanager
+def own_servers() -> Iterator[Tuple[str, Path, Dict[str, int]]]:
+    """The action server and the Rasa server on free ports with a new tracker database."""
+    ports = Ports.free()
+    with tempfile.TemporaryDirectory() as tmp:
+        tracker_db = Path(tmp) / "tracker.db"
+        running = start_processes(ensure_model(), ports, tracker_db=str(tracker_db), log_dir=Path(tmp))
+        try:
+            wait_until_ready(running, ports)
+            yield f"http://localhost:{ports.rasa}", tracker_db, {item.spec.name: item.process.pid for item in running.supervised}
+        finally:
+            running.stop()
+
+
+@contextmanager
+def given_servers(url: str, tracker_db: str, pids: str) -> Iterator[Tuple[str, Path, Dict[str, int]]]:
+    yield url, Path(tracker_db), {f"process {pid}": int(pid) for pid in pids.split(",") if pid}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--url", help="an assistant that runs already (its Rasa server)")
+    parser.add_argument("--tracker-db", help="with --url: its SQLite tracker database")
+    parser.add_argument("--pids", default="", help="with --url: its server processes, comma-separated")
+    args = parser.parse_args()
+    locust()
+    servers = given_servers(args.url, args.tracker_db, args.pids) if args.url else own_servers()
+    with servers as (url, tracker_db, pids), tempfile.TemporaryDirectory() as folder:
+        for text in CONVERSATION:  # warm-up: one conversation, not counted
+            requests.post(f"{url}/webhooks/rest/webhook", json={"sender": "load-warm-up", "message": text}, timeout=60)
+        before = memory(pids)
+        sender_prefix = f"load-{uuid.uuid4().hex[:8]}-"  # the locustfile numbers its users from 0
+        started = time.monotonic()
+        figures = run_locust(url, args.users, sender_prefix, Path(folder))
+        seconds = time.monotonic() - started
+        store = check_store(tracker_db, [f"{sender_prefix}{number}" for number in range(args.users)])
+        report(args.users, figures, seconds, store, before, memory(pids))
+
+
+if __name__ == "__main__":
+    main()
