@@ -90,12 +90,12 @@ def test_a_killed_server_is_started_again_and_the_assistant_answers_again(start,
 def test_a_conversation_in_a_flow_goes_on_after_the_rasa_server_was_killed(start):
     """The conversation lives in the store, not in the process: the flow asks its next question."""
     sender = f"restart-{uuid.uuid4().hex[:8]}"
-    assert "jaar" in say(start.url, sender, "wat moet ik betalen voor huishoudelijke hulp?")
+    assert "Voor welke hulp" in say(start.url, sender, "/eigen_bijdrage_check")
     restarts = start.log.read_text().count("The Rasa server stopped")
     os.kill(server_pid(start, "rasa run --model"), signal.SIGKILL)
     assert wait_until(lambda: start.log.read_text().count("The Rasa server stopped") > restarts, 30)
     assert wait_until(lambda: answers(start.url), BACK_TIMEOUT)
-    assert "kind jonger dan" in say(start.url, sender, "2026")
+    assert "Over welk jaar" in say(start.url, sender, "Huishoudelijke hulp")
 
 
 def test_stopping_start_stops_every_server(start):
