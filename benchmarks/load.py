@@ -16,18 +16,16 @@ server's memory (RSS) before and after the run, with its peak.
 """
 
 import argparse
-import csv
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
@@ -35,7 +33,7 @@ from assistant.answers import message_templates
 from assistant.model import ensure_model
 from assistant.servers import PROJECT_ROOT, Ports, start_processes, wait_until_ready
 
-LOCUST_VERSION = "2.47.0"
+LOCUST_VERSION = "2.46.0"  # the last release for Python 3.10, the project's Python
 LOCUST_ENV = PROJECT_ROOT / "var" / "locust"
 FAULT_MESSAGES = ("storing", "storing_gemeente")
 CONVERSATION: List[str] = json.loads((Path(__file__).with_name("load_conversation.json")).read_text(encoding="utf-8"))["turns"]
@@ -60,18 +58,22 @@ def memory(pids: Dict[str, int]) -> Dict[str, Tuple[float, float]]:
     return found
 
 
-def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[str, str]:
-    """Runs the users headless until the last one has finished its conversation; Locust's aggregated figures."""
+def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[str, Any]:
+    """Runs the users headless until the last one has finished its conversation; the figures
+    the locustfile writes when Locust quits."""
     faults = [message_templates()[name][:40] for name in FAULT_MESSAGES]
-    env = {**os.environ, "WEGWIJZER_LOAD_SENDER_PREFIX": sender_prefix, "WEGWIJZER_LOAD_FAULTS": json.dumps(faults)}
+    result = folder / "result.json"
+    env = {
+        **os.environ, "WEGWIJZER_LOAD_SENDER_PREFIX": sender_prefix, "WEGWIJZER_LOAD_FAULTS": json.dumps(faults),
+        "WEGWIJZER_LOAD_RESULT": str(result),
+    }
     command = [
         str(locust()), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "--host", url,
         "--users", str(users), "--spawn-rate", str(users), "--run-time", "15m", "--stop-timeout", "60",
-        "--csv", str(folder / "load"), "--only-summary", "--loglevel", "WARNING",
+        "--only-summary", "--loglevel", "WARNING",
     ]
     subprocess.run(command, check=False, env=env, cwd=folder)
-    with open(folder / "load_stats.csv", newline="") as stats:
-        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    return json.loads(result.read_text(encoding="utf-8"))
 
 
 def stored_messages(tracker_db: Path, senders: List[str]) -> Dict[str, List[str]]:
@@ -95,23 +97,26 @@ def check_store(tracker_db: Path, senders: List[str]) -> Tuple[int, int]:
     return missing, disordered
 
 
-def report(users: int, figures: Dict[str, str], seconds: float, store: Tuple[int, int], before: Dict, after: Dict) -> None:
-    turns = int(figures["Request Count"])
+def report(users: int, figures: Dict[str, Any], store: Tuple[int, int], before: Dict, after: Dict) -> None:
+    turns, seconds = figures["turns"], figures["seconds"]
     print(f"\n{users} users x {len(CONVERSATION)} turns: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s")
-    print(f"  turn  p50 {figures['50%']} ms   p95 {figures['95%']} ms   p99 {figures['99%']} ms   max {float(figures['Max Response Time']):.0f} ms")
-    print(f"  failed turns (not 200, no text, or the fault message): {figures['Failure Count']}")
+    print(f"  turn  p50 {figures['p50']:.0f} ms   p95 {figures['p95']:.0f} ms   p99 {figures['p99']:.0f} ms   max {figures['max']:.0f} ms")
+    print(f"  failed turns (not 200, no text, or the fault message): {figures['failures']} {figures['errors'] or ''}")
     print(f"  messages missing from the store: {store[0]}; conversations out of order: {store[1]}")
     for name in before:
         print(f"  {name:13} RSS before {before[name][0]:6.0f} MB   after {after[name][0]:6.0f} MB   peak {after[name][1]:6.0f} MB")
 
 
 @contextmanager
-def own_servers() -> Iterator[Tuple[str, Path, Dict[str, int]]]:
-    """The action server and the Rasa server on free ports with a new tracker database."""
+def own_servers(logs: Optional[Path]) -> Iterator[Tuple[str, Path, Dict[str, int]]]:
+    """The action server and the Rasa server on free ports with a new tracker database;
+    their logs in `logs` when given."""
     ports = Ports.free()
     with tempfile.TemporaryDirectory() as tmp:
         tracker_db = Path(tmp) / "tracker.db"
-        running = start_processes(ensure_model(), ports, tracker_db=str(tracker_db), log_dir=Path(tmp))
+        if logs:
+            logs.mkdir(parents=True, exist_ok=True)
+        running = start_processes(ensure_model(), ports, tracker_db=str(tracker_db), log_dir=logs or Path(tmp))
         try:
             wait_until_ready(running, ports)
             yield f"http://localhost:{ports.rasa}", tracker_db, {item.spec.name: item.process.pid for item in running.supervised}
@@ -130,19 +135,18 @@ def main() -> None:
     parser.add_argument("--url", help="an assistant that runs already (its Rasa server)")
     parser.add_argument("--tracker-db", help="with --url: its SQLite tracker database")
     parser.add_argument("--pids", default="", help="with --url: its server processes, comma-separated")
+    parser.add_argument("--logs", type=Path, help="without --url: keep the servers' logs in this folder")
     args = parser.parse_args()
     locust()
-    servers = given_servers(args.url, args.tracker_db, args.pids) if args.url else own_servers()
+    servers = given_servers(args.url, args.tracker_db, args.pids) if args.url else own_servers(args.logs)
     with servers as (url, tracker_db, pids), tempfile.TemporaryDirectory() as folder:
         for text in CONVERSATION:  # warm-up: one conversation, not counted
             requests.post(f"{url}/webhooks/rest/webhook", json={"sender": "load-warm-up", "message": text}, timeout=60)
         before = memory(pids)
         sender_prefix = f"load-{uuid.uuid4().hex[:8]}-"  # the locustfile numbers its users from 0
-        started = time.monotonic()
         figures = run_locust(url, args.users, sender_prefix, Path(folder))
-        seconds = time.monotonic() - started
         store = check_store(tracker_db, [f"{sender_prefix}{number}" for number in range(args.users)])
-        report(args.users, figures, seconds, store, before, memory(pids))
+        report(args.users, figures, store, before, memory(pids))
 
 
 if __name__ == "__main__":
