@@ -5,8 +5,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import local_context
 from actions.fallback import labels
-from actions.guided_flow import button
-from assistant.answers import build_answer, follow_ups, topics
+from actions.guided_form import button
+from assistant.content.answers import build_answer, follow_ups, topics
 
 
 def requested_year(tracker: Tracker) -> Optional[int]:

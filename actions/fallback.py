@@ -2,7 +2,6 @@
 buttons; when that fails twice, a person (Rasa's `action_two_stage_fallback` drives it)."""
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Text
 
 import yaml
@@ -11,10 +10,10 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.guided_flow import button
-from assistant.answers import message
+from actions.guided_form import button
+from assistant.content.answers import message
+from assistant.settings import LABELS_FILE
 
-LABELS_FILE = Path(__file__).resolve().parent.parent / "assistant" / "content" / "labels.yml"
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
 

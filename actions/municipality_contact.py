@@ -4,8 +4,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import municipality_and_local_data
-from assistant.answers import message
-from assistant.contact import contact_messages
+from assistant.content.answers import message
+from assistant.content.contact import contact_messages
 
 
 class ActionGiveMunicipalityContact(Action):

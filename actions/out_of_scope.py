@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import municipality_and_local_data
-from assistant.contact import contact_card, referral_text
+from assistant.content.contact import contact_card, referral_text
 
 
 class ActionAnswerOutOfScope(Action):

@@ -3,12 +3,12 @@
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
-from assistant.answers import Local
-from assistant.local_data import override_store
-from municipalities import Directory, default_database_url
+from assistant.content.answers import Local
+from assistant.content.local_data import override_store
+from assistant.content import directory as municipal_directory
+from municipalities import Directory
 from municipalities.aliases import load_aliases
 from municipalities.directory import Municipality
-from municipalities.importer import ensure_imported
 from municipalities.overrides import Override, OverrideStore
 from municipalities.resolver import Resolver
 from municipalities.zorgkantoren import Zorgkantoor, load_zorgkantoren
@@ -16,9 +16,7 @@ from municipalities.zorgkantoren import Zorgkantoor, load_zorgkantoren
 
 @lru_cache(maxsize=1)
 def directory() -> Directory:
-    url = default_database_url()
-    ensure_imported(url)
-    return Directory.load(url)
+    return municipal_directory.load()
 
 
 @lru_cache(maxsize=1)

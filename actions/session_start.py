@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import directory
-from assistant.session_start import preset_municipality, start_slots
+from assistant.flows.session_start import preset_municipality, start_slots
 
 METADATA_SLOT = "session_started_metadata"
 

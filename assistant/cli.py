@@ -4,6 +4,8 @@
     test               prepare, validate the data, run unit tests, train if needed, run the
                        test stories, the end-to-end tests and the widget tests (headless Chromium)
     prepare            build the spaCy pipeline and the municipal directory
+    generate           write the generated files (data/*/generated/): the flows' rules and the
+                       municipality lookup table
     train              train the model if the data changed
     refresh-directory  download the register's current export and rebuild the directory
                        (keeps the current data when the download fails or looks incomplete)
@@ -22,40 +24,48 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 from assistant import clock
-from assistant.facts import Facts, load_facts
-from assistant.facts_check import check_facts as facts_report, local_facts
-from assistant.local_data import coverage_report, override_store
-from assistant.model import ensure_model
-from assistant.servers import (
-    PROJECT_ROOT, VENV_BIN, Ports, quiet_environment, serve_web, start_processes, wait_until_ready,
+from assistant.content import directory as municipal_directory
+from assistant.content.facts import Facts, load_facts
+from assistant.content.facts_check import check_facts as facts_report, local_facts
+from assistant.content.local_data import coverage_report, override_store
+from assistant.runtime.model import ensure_model
+from assistant.runtime.servers import Ports, quiet_environment, serve_web, start_processes, wait_until_ready
+from assistant.flows.dialogue import rules_yaml
+from assistant.runtime.spacy_model import build_pipeline
+from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
+from assistant.settings import (
+    DIRECTORY_URL, GENERATED_LOOKUP_FILE, GENERATED_RULES_FILE, PROJECT_ROOT, REFRESHED_REGISTER_FILE, TODAY, VAR_DIR, VENV_BIN,
 )
-from assistant.spacy_model import build_pipeline
-from assistant.widget_setup import ensure_chromium, ensure_npm_packages
-from municipalities import Directory, default_database_url
-from municipalities.importer import build_directory, ensure_imported, register_file
+from municipalities.nlu_lookup import lookup_yaml
 from municipalities.refresh import LIVE_URL, RefreshError, describe, refresh_directory as download_register
 from municipalities.zorgkantoren import load_zorgkantoren
 
 
 def prepare() -> None:
-    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    VAR_DIR.mkdir(exist_ok=True)
     build_pipeline()
-    summary = build_directory(default_database_url())
+    summary = municipal_directory.build()
     print(
         f"Municipal directory ready: {summary.municipalities} municipalities, {summary.places} places, "
-        f"{summary.postcodes} postcode areas (register: {register_file().relative_to(PROJECT_ROOT)})."
+        f"{summary.postcodes} postcode areas (register: {municipal_directory.active_register().relative_to(PROJECT_ROOT)})."
     )
 
 
-def _directory() -> Directory:
-    url = default_database_url()
-    ensure_imported(url)
-    return Directory.load(url)
+def generate() -> None:
+    """Write every generated file: the flows' rules and the municipality lookup table."""
+    outputs = {
+        GENERATED_RULES_FILE: rules_yaml(),
+        GENERATED_LOOKUP_FILE: lookup_yaml(municipal_directory.load()),
+    }
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {path.relative_to(PROJECT_ROOT)}")
 
 
 def check_overrides() -> None:
     """Exit code 1 when a file has a problem, so CI and helpdesks notice."""
-    directory = _directory()
+    directory = municipal_directory.load()
     store = override_store(directory)
     print(coverage_report(directory, store))
     sys.exit(1 if store.errors else 0)
@@ -64,7 +74,7 @@ def check_overrides() -> None:
 def check_facts(facts_file: Optional[Path], today: Optional[date]) -> None:
     """Exit code 1 when this year has no abonnementstarief."""
     facts = Facts.from_file(facts_file) if facts_file else load_facts()
-    local = local_facts(override_store(_directory()).all(), load_zorgkantoren().values())
+    local = local_facts(override_store(municipal_directory.load()).all(), load_zorgkantoren().values())
     report = facts_report(facts, today or clock.today(), local)
     print(report.render())
     sys.exit(report.exit_code)
@@ -79,11 +89,11 @@ def _preview_notice() -> str:
     try:
         day = clock.preview_day()
     except ValueError:
-        print(f"{clock.PREVIEW_VARIABLE} must be a date as YYYY-MM-DD, e.g. 2027-01-01.", file=sys.stderr)
+        print(f"{TODAY.name} must be a date as YYYY-MM-DD, e.g. 2027-01-01.", file=sys.stderr)
         sys.exit(2)
     if day is None:
         return ""
-    return f"  PREVIEW: the assistant answers as on {day.isoformat()} ({clock.PREVIEW_VARIABLE}); not for residents.\n"
+    return f"  PREVIEW: the assistant answers as on {day.isoformat()} ({TODAY.name}); not for residents.\n"
 
 
 def start() -> None:
@@ -148,7 +158,7 @@ def test() -> None:
 def refresh_directory(url: str, allow_fewer: bool) -> None:
     """Exit code 1 when the download fails or is refused; the current data stays."""
     try:
-        print(describe(download_register(url, allow_fewer=allow_fewer, database_url=default_database_url())))
+        print(describe(download_register(url, allow_fewer=allow_fewer, database_url=DIRECTORY_URL.get(), destination=REFRESHED_REGISTER_FILE)))
     except RefreshError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
@@ -158,6 +168,7 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "start": lambda _: start(),
     "test": lambda _: test(),
     "prepare": lambda _: prepare(),
+    "generate": lambda _: generate(),
     "train": lambda _: (prepare(), ensure_model()),
     "refresh-directory": lambda arguments: refresh_directory(arguments.url, arguments.allow_fewer),
     "check-overrides": lambda _: check_overrides(),

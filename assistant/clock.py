@@ -3,16 +3,16 @@ check. One place, so that tests freeze it instead of depending on the calendar, 
 a Wmo-raad or content editor can preview the assistant as on another day:
 `WEGWIJZER_TODAY=2027-01-01 ./wegwijzer start` (never set it in production)."""
 
-import os
 from datetime import date
 from typing import Optional
 
-PREVIEW_VARIABLE = "WEGWIJZER_TODAY"
+from assistant.settings import TODAY
+
 
 
 def preview_day() -> Optional[date]:
     """The day set in WEGWIJZER_TODAY (YYYY-MM-DD), if any; ValueError when it is no date."""
-    value = os.environ.get(PREVIEW_VARIABLE, "").strip()
+    value = TODAY.get()
     return date.fromisoformat(value) if value else None
 
 

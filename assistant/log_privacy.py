@@ -2,7 +2,7 @@
 what assistant/privacy.py masks, in the message and in exception texts, and drops the frame
 locals that structured tracebacks carry (they held the message itself).
 
-Installed by each process Wegwijzer starts: the Rasa server (assistant/rasa_logging.py, which
+Installed by each process Wegwijzer starts: the Rasa server (assistant/rasa_plugins/rasa_logging.py, which
 also covers Rasa's structured log events), the action server and the command line.
 """
 
@@ -43,7 +43,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a record whose arguments do not fit its message: keep only the message
+        except Exception:  # noqa: BLE001 - a record whose arguments do not fit its message: keep only the message
             message = str(record.msg)
         if record.exc_info:
             exception = "".join(traceback.format_exception(*record.exc_info))

@@ -38,7 +38,7 @@ DATE = re.compile(rf"\b\d{{1,2}}\s*(?:{MONTHS})\.?\s*(?:19|20)\d{{2}}\b|\b\d{{1,
 FIELDS_WITH_TEXT = {"text", "value"}
 HIDDEN = "[verborgen]"
 # A Fernet token (version byte 0x80 in base64url): how the callback form keeps its answers
-# in slots (assistant.callbacks.seal).
+# in slots (assistant.helpdesk.callbacks.seal).
 SEALED = re.compile(r"gAAAAA[A-Za-z0-9_\-]{50,}={0,2}")
 # The callback form's slots: stored sealed, anything else in them is hidden; callback_toestemming (ja/nee) is kept.
 HIDDEN_SLOTS = frozenset({"callback_naam", "callback_telefoon", "callback_vraag", "callback_vraag_voorstel"})

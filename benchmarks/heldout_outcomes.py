@@ -22,7 +22,7 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.fallback import labels, suggestions
-from assistant.model import ensure_model
+from assistant.runtime.model import ensure_model
 from benchmarks.nlu_heldout import TEST_SETS
 
 HELDOUT = TEST_SETS["heldout"]

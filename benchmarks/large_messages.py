@@ -17,9 +17,9 @@ from typing import Dict
 
 import requests
 
-from assistant.limits import MAX_MESSAGE_LENGTH
-from assistant.model import ensure_model
-from assistant.servers import Ports, start_processes, wait_until_ready
+from assistant.rasa_plugins.limits import MAX_MESSAGE_LENGTH
+from assistant.runtime.model import ensure_model
+from assistant.runtime.servers import Ports, start_processes, wait_until_ready
 from benchmarks.latency import print_memory
 
 SENTENCE = "Mijn moeder van 84 woont alleen en heeft hulp nodig in het huishouden, wat kost dat? "

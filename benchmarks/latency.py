@@ -19,8 +19,8 @@ from typing import Dict, List
 
 import requests
 
-from assistant.model import ensure_model
-from assistant.servers import Ports, Running, start_processes, wait_until_ready
+from assistant.runtime.model import ensure_model
+from assistant.runtime.servers import Ports, Running, start_processes, wait_until_ready
 
 MESSAGES = {
     "greeting": "hallo",

@@ -29,12 +29,13 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from assistant.answers import message_templates
-from assistant.model import ensure_model
-from assistant.servers import PROJECT_ROOT, Ports, start_processes, wait_until_ready
+from assistant.content.answers import message_templates
+from assistant.runtime.model import ensure_model
+from assistant.runtime.servers import Ports, start_processes, wait_until_ready
+from assistant.settings import PROJECT_ROOT, VAR_DIR
 
 LOCUST_VERSION = "2.46.0"  # the last release for Python 3.10, the project's Python
-LOCUST_ENV = PROJECT_ROOT / "var" / "locust"
+LOCUST_ENV = VAR_DIR / "locust"
 FAULT_MESSAGES = ("storing", "storing_gemeente")
 CONVERSATION: List[str] = json.loads((Path(__file__).with_name("load_conversation.json")).read_text(encoding="utf-8"))["turns"]
 

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 from typing import Dict
 
-from assistant.servers import PROJECT_ROOT, VENV_BIN, quiet_environment
-from assistant.spacy_model import build_pipeline
+from assistant.runtime.servers import quiet_environment
+from assistant.settings import PROJECT_ROOT, VENV_BIN
+from assistant.runtime.spacy_model import build_pipeline
 
 # config.yml, and every config in benchmarks/configs (Rasa's default and variants of ours), by name.
 CONFIGS: Dict[str, Path] = {

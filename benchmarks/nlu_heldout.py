@@ -20,8 +20,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
-from assistant.servers import PROJECT_ROOT, VENV_BIN, quiet_environment
-from assistant.spacy_model import build_pipeline
+from assistant.runtime.servers import quiet_environment
+from assistant.settings import PROJECT_ROOT, VENV_BIN
+from assistant.runtime.spacy_model import build_pipeline
 from benchmarks.nlu_crossval import CONFIGS, intent_scores
 
 TEST_SETS = {name: PROJECT_ROOT / "tests" / f"nlu_{name}" / "nlu.yml" for name in ("heldout", "dev")}

@@ -6,6 +6,6 @@ holds it in memory; `resolver.Resolver` finds a municipality from what a residen
 `overrides` reads the municipalities' own data.
 """
 
-from municipalities.directory import Directory, Municipality, default_database_url
+from municipalities.directory import Directory, Municipality
 
-__all__ = ["Directory", "Municipality", "default_database_url"]
+__all__ = ["Directory", "Municipality"]

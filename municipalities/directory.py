@@ -1,10 +1,8 @@
 """The municipal directory in memory: every municipality with its contact data, places
-and postcodes, read once from the database (SQLite by default)."""
+and postcodes, read once from the database (SQLite or PostgreSQL: the caller gives its URL)."""
 
 import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import create_engine
@@ -13,15 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from municipalities.models import MunicipalityRow, PostcodeRow
 from municipalities.phone import PhoneNumber, parse_phone
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger(__name__)
-
-
-def default_database_url() -> str:
-    """WEGWIJZER_DIRECTORY_URL, or the SQLite file in var/."""
-    return os.environ.get(
-        "WEGWIJZER_DIRECTORY_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'directory.db'}"
-    )
 
 
 @dataclass(frozen=True)
@@ -113,8 +103,8 @@ class Directory:
         }
 
     @classmethod
-    def load(cls, database_url: Optional[str] = None) -> "Directory":
-        engine = create_engine(database_url or default_database_url())
+    def load(cls, database_url: str) -> "Directory":
+        engine = create_engine(database_url)
         with Session(engine) as session:
             rows = session.query(MunicipalityRow).options(
                 selectinload(MunicipalityRow.addresses), selectinload(MunicipalityRow.places)

@@ -20,13 +20,11 @@ from typing import Dict, Iterator, List, Optional, Sequence
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from municipalities.directory import PROJECT_ROOT
 from municipalities.models import AddressRow, Base, MunicipalityRow, PlaceRow, PostcodeRow
 from municipalities.progress import Progress
 
 DATA_DIR = Path(__file__).parent / "data"
 REGISTER_CSV = DATA_DIR / "gemeenten-organisaties-overheid-2026-03.csv"
-REFRESHED_REGISTER_CSV = PROJECT_ROOT / "var" / "register" / "gemeenten.csv"
 POSTCODES_CSV = DATA_DIR / "pc4-gemeente-2026.csv"
 REQUIRED_COLUMNS = ("Officiële naam", "Afkorting", "TOOi URI", "Organisatiecode", "Telefoonnummers ", "Bevat plaatsen")
 ADDRESS_COLUMN_PREFIX = "Adressen ("
@@ -162,14 +160,15 @@ def parse_register(text: str) -> List[MunicipalityRow]:
     return rows
 
 
-def read_register(path: Optional[Path] = None) -> List[MunicipalityRow]:
-    """All municipalities of the active register file (see `register_file`)."""
-    return parse_register((path or register_file()).read_text(encoding="utf-8"))
+def read_register(path: Path) -> List[MunicipalityRow]:
+    """All municipalities of a register file (see `register_file`)."""
+    return parse_register(path.read_text(encoding="utf-8"))
 
 
-def register_file() -> Path:
-    """The refreshed export if there is one, else the snapshot that comes with the project."""
-    return REFRESHED_REGISTER_CSV if REFRESHED_REGISTER_CSV.exists() else REGISTER_CSV
+def register_file(refreshed: Path) -> Path:
+    """The refreshed export (saved by municipalities.refresh) if there is one, else the
+    snapshot that comes with the library."""
+    return refreshed if refreshed.exists() else REGISTER_CSV
 
 
 def read_postcodes(path: Path = POSTCODES_CSV) -> List[PostcodeRow]:
@@ -221,12 +220,12 @@ def _batches(rows: Sequence[object], size: int) -> Iterator[Sequence[object]]:
         yield rows[start : start + size]
 
 
-def build_directory(database_url: str) -> ImportSummary:
-    """Import the active register file and the postcode file."""
-    return import_directory(database_url, read_register(), read_postcodes())
+def build_directory(database_url: str, register: Path) -> ImportSummary:
+    """Import a register file and the postcode file."""
+    return import_directory(database_url, read_register(register), read_postcodes())
 
 
-def ensure_imported(database_url: str) -> None:
+def ensure_imported(database_url: str, register: Path) -> None:
     """Build the directory when its database is missing, empty, or without places or
     postcodes (made by an older version)."""
     engine = create_engine(database_url)
@@ -235,4 +234,4 @@ def ensure_imported(database_url: str) -> None:
         incomplete = any(session.query(table).first() is None for table in (MunicipalityRow, PlaceRow, PostcodeRow))
     engine.dispose()
     if incomplete:
-        build_directory(database_url)
+        build_directory(database_url, register)

@@ -25,9 +25,7 @@ from requests.adapters import HTTPAdapter
 from sqlalchemy.exc import SQLAlchemyError
 from urllib3.util.retry import Retry
 
-from municipalities.directory import default_database_url
 from municipalities.importer import (
-    REFRESHED_REGISTER_CSV,
     REGISTER_CSV,
     ImportSummary,
     RegisterError,
@@ -71,8 +69,8 @@ def refresh_directory(
     url: str = LIVE_URL,
     *,
     allow_fewer: bool = False,
-    database_url: Optional[str] = None,
-    destination: Path = REFRESHED_REGISTER_CSV,
+    database_url: str,
+    destination: Path,
     timeout: Tuple[float, float] = (10, 60),
     retries: int = 3,
     backoff: float = 0.5,
@@ -99,7 +97,6 @@ def refresh_directory(
         _save({destination: body, provenance_path(destination): _provenance(url, body, len(rows))})
     except OSError as error:
         raise RefreshError(f"Cannot save the download as {destination} ({error.strerror}): {kept}.") from error
-    database_url = database_url or default_database_url()
     try:
         summary = import_directory(database_url, rows, read_postcodes())
     except SQLAlchemyError as error:

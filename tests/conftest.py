@@ -19,8 +19,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
 from assistant import clock
-from assistant.model import ensure_model
-from assistant.servers import ORIGINS_VARIABLE, Ports, Running, start_processes, wait_until_ready
+from assistant.runtime.model import ensure_model
+from assistant.runtime.servers import Ports, Running, start_processes, wait_until_ready
+from assistant.settings import ALLOWED_ORIGINS
+from assistant.settings import DIRECTORY_URL, TODAY
 
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
@@ -29,7 +31,6 @@ from municipalities.resolver import Resolver
 
 # The day every test runs on, unless it freezes another: no test depends on the calendar.
 TEST_DAY = date(2026, 11, 22)
-DIRECTORY_URL_VARIABLE = "WEGWIJZER_DIRECTORY_URL"
 CALLBACK_VARIABLES = ("WEGWIJZER_CALLBACK_URL", "WEGWIJZER_CALLBACK_KEY")
 POSTGRES_SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -76,14 +77,14 @@ def resolver(directory) -> Resolver:
 @pytest.fixture(scope="session", autouse=True)
 def directory_in_environment(directory_url):
     """Point `actions.services.directory()` (and servers started by tests) at the test directory."""
-    previous = os.environ.get(DIRECTORY_URL_VARIABLE)
-    os.environ[DIRECTORY_URL_VARIABLE] = directory_url
+    previous = os.environ.get(DIRECTORY_URL.name)
+    os.environ[DIRECTORY_URL.name] = directory_url
     _clear_services_cache()
     yield directory_url
     if previous is None:
-        os.environ.pop(DIRECTORY_URL_VARIABLE, None)
+        os.environ.pop(DIRECTORY_URL.name, None)
     else:
-        os.environ[DIRECTORY_URL_VARIABLE] = previous
+        os.environ[DIRECTORY_URL.name] = previous
     _clear_services_cache()
 
 
@@ -147,7 +148,7 @@ def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
     tmp = tmp_path_factory.mktemp("e2e")
     callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
     # The widget tests serve pages on free ports of localhost: those origins may call Rasa.
-    origins = {ORIGINS_VARIABLE: r"http://localhost:\d+"}
+    origins = {ALLOWED_ORIGINS.name: r"http://localhost:\d+"}
     with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp, origins) as started:
         ports = started.ports
         yield {
@@ -166,7 +167,7 @@ def own_servers(tmp_path_factory, directory_url) -> Iterator[Servers]:
 @pytest.fixture(scope="module")
 def january_servers(tmp_path_factory, directory_url) -> Iterator[str]:
     """The real servers as on 1 January 2027 (WEGWIJZER_TODAY, the preview day), for the turn of the year."""
-    with running_servers(tmp_path_factory.mktemp("january"), {clock.PREVIEW_VARIABLE: "2027-01-01"}) as started:
+    with running_servers(tmp_path_factory.mktemp("january"), {TODAY.name: "2027-01-01"}) as started:
         yield started.url
 
 

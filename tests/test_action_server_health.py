@@ -1,4 +1,4 @@
-"""The Rasa server's check of the action server before each turn (assistant/channels.py):
+"""The Rasa server's check of the action server before each turn (assistant/rasa_plugins/channels.py):
 a healthy server stays healthy while the Rasa server is busy, a hung or dead one is found
 within the health timeout, and turns waiting at once share one check."""
 
@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from assistant.channels import HEALTH_TIMEOUT, ActionServerHealth
+from assistant.rasa_plugins.channels import HEALTH_TIMEOUT, ActionServerHealth
 
 
 class Healthy(http.server.BaseHTTPRequestHandler):

@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import ActionAnswerQuestion
 from actions.municipality_contact import ActionGiveMunicipalityContact
-from actions.municipality_form import ActionAskGemeente, ValidateGemeenteForm
+from actions.gemeente_form import ActionAskGemeente, ValidateGemeenteForm
 from actions.out_of_scope import ActionAnswerOutOfScope
-from assistant.answers import build_answer, topics
+from assistant.content.answers import build_answer, topics
 
 DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
 
@@ -251,7 +251,7 @@ def test_a_lower_local_eigen_bijdrage_is_added_for_its_year():
 
 def test_a_local_answer_text_replaces_the_national_one(tmp_path, monkeypatch, directory):
     from actions import services
-    from assistant.local_data import override_store
+    from assistant.content.local_data import override_store
     from municipalities.overrides import OverrideStore
 
     (tmp_path / "GM0193.yml").write_text(

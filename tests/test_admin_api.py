@@ -10,9 +10,9 @@ import pytest
 import requests
 from cryptography.fernet import Fernet
 
-from assistant.admin import TOKEN_VARIABLE
-from assistant.callbacks import KEY_VARIABLE, URL_VARIABLE, CallbackRequest, CallbackStore
-from assistant.servers import web_server_on_free_port
+from assistant.helpdesk.callbacks import CallbackRequest, CallbackStore
+from assistant.runtime.servers import web_server_on_free_port
+from assistant.settings import ADMIN_TOKEN, CALLBACK_KEY, CALLBACK_URL
 
 TOKEN = secrets.token_urlsafe(32)
 NAME, PHONE, QUESTION = "Jantje Zonnebloem", "06-98765432", "Hoe vraag ik een pgb aan?"
@@ -29,9 +29,9 @@ def environment(database):
     """Token, database and key as an operator sets them; returns the key."""
     key = Fernet.generate_key()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(TOKEN_VARIABLE, TOKEN)
-        patch.setenv(URL_VARIABLE, f"sqlite:///{database}")
-        patch.setenv(KEY_VARIABLE, key.decode())
+        patch.setenv(ADMIN_TOKEN.name, TOKEN)
+        patch.setenv(CALLBACK_URL.name, f"sqlite:///{database}")
+        patch.setenv(CALLBACK_KEY.name, key.decode())
         yield key
 
 
@@ -95,7 +95,7 @@ def test_a_wrong_token_is_401(url, authorization):
 
 @pytest.mark.parametrize("token", ["", "kort-token"])
 def test_the_api_is_closed_for_everyone_without_a_long_enough_token_in_the_environment(environment, start, monkeypatch, token):
-    monkeypatch.setenv(TOKEN_VARIABLE, token)
+    monkeypatch.setenv(ADMIN_TOKEN.name, token)
     url = start()
 
     for method, path in [("GET", LIST), ("DELETE", LIST + "/WW-222222")]:

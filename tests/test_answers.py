@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 import yaml
 
-from assistant.answers import ANSWERS_FILE, MESSAGES_FILE, build_answer, follow_ups, load_answer_texts, message, topics
-from assistant.facts import FACTS_FILE, load_facts
+from assistant.content.answers import ANSWERS_FILE, MESSAGES_FILE, build_answer, follow_ups, load_answer_texts, message, topics
+from assistant.content.facts import FACTS_FILE, load_facts
 
 DUTCH_AMOUNT = re.compile(r"€ \d+,\d{2}")
 

@@ -9,10 +9,11 @@ import psycopg2
 import pytest
 from cryptography.fernet import Fernet
 
-from assistant.callbacks import (
-    KEY_VARIABLE, REFERENCE, URL_VARIABLE, CallbackStore, InvalidCallbackRequest, UnreadableCallbackRequest,
+from assistant.helpdesk.callbacks import (
+    REFERENCE, CallbackStore, InvalidCallbackRequest, UnreadableCallbackRequest,
     clean_name, clean_phone, clean_question, load_key,
 )
+from assistant.settings import CALLBACK_KEY, CALLBACK_URL
 
 NAME = "Jantje Zonnebloem"
 PHONE = "06-98765432"
@@ -212,7 +213,7 @@ def test_a_long_question_is_cut_not_refused(store):
 
 
 def test_the_key_file_is_made_private_on_first_use_and_kept(tmp_path, monkeypatch):
-    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    monkeypatch.delenv(CALLBACK_KEY.name, raising=False)
     key_file = tmp_path / "var" / "callback.key"
 
     key = load_key(key_file)
@@ -224,19 +225,19 @@ def test_the_key_file_is_made_private_on_first_use_and_kept(tmp_path, monkeypatc
 
 def test_the_environment_key_comes_first(tmp_path, monkeypatch):
     key = Fernet.generate_key()
-    monkeypatch.setenv(KEY_VARIABLE, key.decode())
+    monkeypatch.setenv(CALLBACK_KEY.name, key.decode())
     assert load_key(tmp_path / "callback.key") == key
     assert not (tmp_path / "callback.key").exists()
 
 
 def test_a_wrong_key_says_how_to_make_one(database):
-    with pytest.raises(ValueError, match=KEY_VARIABLE):
+    with pytest.raises(ValueError, match=CALLBACK_KEY.name):
         CallbackStore(f"sqlite:///{database}", b"too short")
 
 
 def test_the_store_takes_its_database_and_key_from_the_environment(tmp_path, monkeypatch, key):
-    monkeypatch.setenv(URL_VARIABLE, f"sqlite:///{tmp_path / 'sub' / 'c.db'}")
-    monkeypatch.setenv(KEY_VARIABLE, key.decode())
+    monkeypatch.setenv(CALLBACK_URL.name, f"sqlite:///{tmp_path / 'sub' / 'c.db'}")
+    monkeypatch.setenv(CALLBACK_KEY.name, key.decode())
     request = add(CallbackStore())
 
     assert CallbackStore(f"sqlite:///{tmp_path / 'sub' / 'c.db'}", key).list() == [request]

@@ -6,9 +6,9 @@ import re
 import pytest
 import yaml
 
-from assistant.answers import build_answer
-from assistant.facts import load_facts
-from assistant.readability import DOMAIN_FILE
+from assistant.content.answers import build_answer
+from assistant.content.facts import load_facts
+from assistant.content.readability import DOMAIN_FILE
 
 FACTS = load_facts()
 RESPONSES = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]

@@ -1,14 +1,14 @@
-"""The shape of the dialogue (assistant/dialogue.py) against domain.yml and the generated rules."""
+"""The shape of the dialogue (assistant/flows/dialogue.py) against domain.yml and the generated rules."""
 
-from pathlib import Path
 
 import yaml
 
-from assistant.dialogue import (
-    ENDS_FLOW, FLOW_TRIGGERS, FLOWS, NOT_AN_ANSWER, RULES_FILE, SIDE_REPLIES, question_topics, rules, rules_yaml,
+from assistant.settings import DOMAIN_FILE, GENERATED_RULES_FILE
+from assistant.flows.dialogue import (
+    ENDS_FLOW, FLOW_TRIGGERS, FLOWS, NOT_AN_ANSWER, SIDE_REPLIES, question_topics, rules, rules_yaml,
 )
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
 INTENTS = set(DOMAIN["intents"])
 ACTIONS = set(DOMAIN["actions"])
 RESPONSES = set(DOMAIN["responses"])
@@ -17,8 +17,8 @@ RASA_ACTIONS = {"action_deactivate_loop", "action_listen", "action_restart", "ac
 
 
 def test_the_rules_file_is_current():
-    assert RULES_FILE.read_text(encoding="utf-8") == rules_yaml(), (
-        "data/rules/flows.yml is out of date: run `python -m assistant.dialogue`"
+    assert GENERATED_RULES_FILE.read_text(encoding="utf-8") == rules_yaml(), (
+        "data/rules/generated/flows.yml is out of date: run `./wegwijzer generate`"
     )
 
 

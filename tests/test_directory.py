@@ -85,7 +85,7 @@ def test_postcodes_of_a_municipality_the_register_no_longer_has_are_left_out(tmp
 def test_a_database_without_postcodes_is_built_again(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     import_directory(url, read_register(REGISTER_CSV), [])  # as a version without postcodes left it
-    ensure_imported(url)
+    ensure_imported(url, REGISTER_CSV)
     assert len(Directory.load(url).postcodes()) == 4074
 
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from assistant.eigen_bijdrage import Household, Provision, Question, Verdict, assess
-from assistant.facts import load_facts
+from assistant.flows.eigen_bijdrage_rules import Household, Provision, Question, Verdict, assess
+from assistant.content.facts import load_facts
 from municipalities.overrides import LocalContribution
 
 FACTS = load_facts()

@@ -1,4 +1,4 @@
-"""The guided eigen-bijdrage check (assistant/eigen_bijdrage_check.py): which questions are
+"""The guided eigen-bijdrage check (assistant/flows/eigen_bijdrage.py): which questions are
 asked, how the answers become a Household, and the verdict the resident reads."""
 
 import itertools
@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from assistant import eigen_bijdrage_check as check
-from assistant.answers import Local, message
-from assistant.eigen_bijdrage import FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
-from assistant.facts import load_facts
-from assistant.questions import DONT_KNOW
+from assistant.flows import eigen_bijdrage as check
+from assistant.content.answers import Local, message
+from assistant.flows.eigen_bijdrage_rules import FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
+from assistant.content.facts import load_facts
+from assistant.flows.questions import DONT_KNOW
 from municipalities.overrides import LocalContribution, Override
 
 FACTS = load_facts()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.facts import Facts, load_facts
-from assistant.facts_check import DatedFact, check_facts, local_facts, year_before
+from assistant.content.facts import Facts, load_facts
+from assistant.content.facts_check import DatedFact, check_facts, local_facts, year_before
 from municipalities.overrides import Override
 from municipalities.zorgkantoren import load_zorgkantoren
 

@@ -15,27 +15,31 @@ from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions import handover
-from actions.clientondersteuning_finder import ActionGiveClientondersteuning, ValidateClientondersteuningForm
-from actions.eigen_bijdrage_check import SKIPPED_MUNICIPALITY, ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
+from actions import callback_form
+from actions.clientondersteuning_form import ActionGiveClientondersteuning, ValidateClientondersteuningForm
+from actions.eigen_bijdrage_form import SKIPPED_MUNICIPALITY, ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
 from actions.fallback import LABELS_FILE, ActionAskWhatYouMean, ActionOfferAPerson
-from actions.guided_flow import ActionStopFlow
-from actions.handover import (
-    CALLBACK_SLOTS, OFFERED_QUESTION, ActionKeepCallbackQuestion, ActionOfferHuman, ActionSubmitCallback, ValidateCallbackForm,
+from actions.guided_form import ActionStopFlow
+from actions.callback_form import (
+    ActionKeepCallbackQuestion, ActionSubmitCallback, ValidateCallbackForm,
 )
-from actions.municipality_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm, ValidateHandoverForm
-from actions.pgb_check import ActionPgbAdvies, ValidatePgbForm
-from actions.questions import ASK_ACTIONS
+from actions.handover_form import ActionOfferHuman, ValidateHandoverForm
+from actions.gemeente_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
+from actions.pgb_form import ActionPgbAdvies, ValidatePgbForm
+from actions.ask_actions import ASK_ACTIONS
 from actions.services import overrides
-from assistant import eigen_bijdrage_check as check
-from assistant import pgb_check
-from assistant.answers import message_templates
-from assistant.callbacks import KEY_VARIABLE, CallbackStore, seal, unseal
-from assistant.dialogue import FLOWS
-from assistant.eigen_bijdrage import FREE_PROVISIONS, Question
-from assistant.facts import load_facts
-from assistant.limits import Refusal
-from assistant.questions import DONT_KNOW, questions
+from assistant.flows import eigen_bijdrage as check
+from assistant.flows import pgb as pgb_check
+from assistant.content.answers import message_templates
+from assistant.helpdesk import callbacks as callbacks_module
+from assistant.helpdesk.callbacks import CallbackStore, seal, unseal
+from assistant.flows.callback import CALLBACK_SLOTS, OFFERED_QUESTION, consent_text
+from assistant.flows.dialogue import FLOWS
+from assistant.flows.eigen_bijdrage_rules import FREE_PROVISIONS, Question
+from assistant.content.facts import load_facts
+from assistant.rasa_plugins.limits import Refusal
+from assistant.flows.questions import DONT_KNOW, questions
+from assistant.settings import CALLBACK_KEY
 from municipalities.zorgkantoren import load_zorgkantoren
 from conftest import TEST_DAY
 from test_actions import DOMAIN, make_tracker, texts
@@ -402,7 +406,7 @@ def test_clientondersteuning_without_a_municipality_sends_nothing():
 @pytest.fixture(autouse=True)
 def callback_key(monkeypatch):
     """The key that seals the callback answers in their slots: never var/callback.key."""
-    monkeypatch.setenv(KEY_VARIABLE, Fernet.generate_key().decode())
+    monkeypatch.setenv(CALLBACK_KEY.name, Fernet.generate_key().decode())
 
 
 def callback_slots(**changes):
@@ -513,7 +517,7 @@ def test_another_question_typed_after_the_offer_is_passed_on_instead():
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     made = CallbackStore(url=f"sqlite:///{tmp_path / 'callbacks.db'}", key=Fernet.generate_key())
-    monkeypatch.setattr(handover, "callback_store", lambda: made)
+    monkeypatch.setattr(callback_form, "callback_store", lambda: made)
     return made
 
 
@@ -672,7 +676,7 @@ def test_every_question_can_be_asked(slot):
 def test_the_consent_question_names_the_municipality_and_the_retention():
     _, [asked] = run(ASK_ACTIONS["callback_toestemming"](), {"gemeente": "Zwolle"})
     assert "Zwolle" in asked["text"] and "30 dagen" in asked["text"]
-    assert asked["text"] == handover.consent_text("Zwolle")
+    assert asked["text"] == consent_text("Zwolle")
 
 
 def test_the_municipality_question_of_the_eigen_bijdrage_check_can_be_skipped():
@@ -695,7 +699,7 @@ DYNAMIC_KEYS = {
     "heading": ["contact_algemeen_kop", "contact_gemeente_kop"],
     'f"invoer_{refusal.value}"': [f"invoer_{refusal.value}" for refusal in Refusal],
 }
-SOURCES = sorted([*PROJECT.glob("actions/*.py"), *PROJECT.glob("assistant/*.py")])
+SOURCES = sorted([*PROJECT.glob("actions/*.py"), *PROJECT.glob("assistant/**/*.py")])
 
 
 def message_keys_in_code() -> Tuple[set, set]:
@@ -721,9 +725,9 @@ def test_every_message_the_code_uses_exists():
 
 
 def _raised_reasons() -> Dict[str, set]:
-    """Per function of assistant/callbacks.py: the InvalidCallbackRequest reasons it can raise,
+    """Per function of assistant/helpdesk/callbacks.py: the InvalidCallbackRequest reasons it can raise,
     also through the module's functions it calls."""
-    tree = ast.parse((PROJECT / "assistant" / "callbacks.py").read_text(encoding="utf-8"))
+    tree = ast.parse(Path(callbacks_module.__file__).read_text(encoding="utf-8"))
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     direct, calls = {}, {}
     for name, node in functions.items():
@@ -747,7 +751,7 @@ def test_every_callback_refusal_has_a_message():
     cleaners = {"callback_naam": "clean_name", "callback_telefoon": "clean_phone", "callback_vraag": "clean_question"}
     for slot, cleaner in cleaners.items():
         assert reasons[cleaner], cleaner
-        assert getattr(handover, cleaner) is getattr(importlib.import_module("assistant.callbacks"), cleaner)
+        assert getattr(callback_form, cleaner) is getattr(importlib.import_module("assistant.helpdesk.callbacks"), cleaner)
         for reason in reasons[cleaner]:
             assert f"{slot}_{reason}" in message_templates(), f"{cleaner} can refuse with {reason!r}"
 

@@ -1,4 +1,4 @@
-"""The input limits (assistant/limits.py) and redaction that stays linear on adversarial input."""
+"""The input limits (assistant/rasa_plugins/limits.py) and redaction that stays linear on adversarial input."""
 
 import re
 import time
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.limits import (
+from assistant.rasa_plugins.limits import (
     MAX_MESSAGE_LENGTH, MAX_SENDER_ID_LENGTH, Refusal, message_refusal, metadata_problem, sender_problem,
 )
 from assistant.privacy import redact

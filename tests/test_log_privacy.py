@@ -1,4 +1,4 @@
-"""Nothing a resident typed in the logs (assistant/log_privacy.py, assistant/rasa_logging.py)."""
+"""Nothing a resident typed in the logs (assistant/log_privacy.py, assistant/rasa_plugins/rasa_logging.py)."""
 
 import io
 import json
@@ -6,7 +6,7 @@ import logging
 
 import structlog
 
-from assistant import rasa_logging
+from assistant.rasa_plugins import rasa_logging
 from assistant.log_privacy import RedactingFilter, scrub
 
 BSN, PHONE = "111222333", "06-12345678"

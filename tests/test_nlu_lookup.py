@@ -8,7 +8,8 @@ from rasa.nlu.utils.pattern_utils import extract_patterns
 from rasa.shared.nlu.training_data.loading import load_data
 
 from municipalities.importer import REGISTER_CSV, read_register
-from municipalities.nlu_lookup import COMMON_WORD_NAMES, LOOKUP_FILE, lookup_yaml
+from assistant.settings import GENERATED_LOOKUP_FILE as LOOKUP_FILE
+from municipalities.nlu_lookup import COMMON_WORD_NAMES, lookup_yaml
 
 
 def spellings_to_recognise():
@@ -39,7 +40,7 @@ def gemeente_entities(patterns: List[Dict[str, str]], text: str) -> List[str]:
 def test_lookup_file_is_up_to_date_with_the_directory(directory):
     committed = LOOKUP_FILE.read_text(encoding="utf-8")
     assert committed == lookup_yaml(directory), (
-        "data/nlu/lookup_gemeente.yml is out of date: run `python -m municipalities.nlu_lookup`"
+        "data/nlu/generated/lookup_gemeente.yml is out of date: run `./wegwijzer generate`"
     )
 
 

@@ -1,10 +1,10 @@
-"""Pgb guidance from three answers (assistant/pgb_check.py)."""
+"""Pgb guidance from three answers (assistant/flows/pgb.py)."""
 
 import pytest
 
-from assistant.facts import load_facts
-from assistant.pgb_check import CAPABLE, LAW, PROVIDER, advice
-from assistant.questions import DONT_KNOW, questions
+from assistant.content.facts import load_facts
+from assistant.flows.pgb import CAPABLE, LAW, PROVIDER, advice
+from assistant.flows.questions import DONT_KNOW, questions
 from municipalities.zorgkantoren import load_zorgkantoren
 
 FACTS = load_facts()

@@ -1,8 +1,8 @@
-"""Reading a resident's reply to a question of a guided flow (assistant/questions.py)."""
+"""Reading a resident's reply to a question of a guided flow (assistant/flows/questions.py)."""
 
 import pytest
 
-from assistant.questions import DONT_KNOW, questions, read_answer
+from assistant.flows.questions import DONT_KNOW, questions, read_answer
 
 YES_NO_SLOTS = ["eb_voor_kind", "eb_partner", "eb_onder_aow", "eb_betaalt_al", "callback_toestemming"]
 

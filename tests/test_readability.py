@@ -1,12 +1,12 @@
-"""Every text a resident reads (answers, messages, flow questions, responses) meets the project's B1 limits (assistant/readability.py)."""
+"""Every text a resident reads (answers, messages, flow questions, responses) meets the project's B1 limits (assistant/content/readability.py)."""
 
 import pytest
 import yaml
 
-from assistant.answers import load_answer_texts, message_templates, topics
-from assistant.facts import load_facts
-from assistant.questions import questions
-from assistant.readability import DOMAIN_FILE, MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA, MIN_WORDS_FOR_SCORE, measure, resident_texts, syllables
+from assistant.content.answers import load_answer_texts, message_templates, topics
+from assistant.content.facts import load_facts
+from assistant.flows.questions import questions
+from assistant.content.readability import DOMAIN_FILE, MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA, MIN_WORDS_FOR_SCORE, measure, resident_texts, syllables
 
 TEXTS = list(resident_texts())
 

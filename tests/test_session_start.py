@@ -9,8 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.session_start import ActionSessionStart
-from assistant.session_start import carried_over, preset_municipality, start_slots
-from assistant.channels import WidgetSocketIOOutput
+from assistant.flows.session_start import carried_over, preset_municipality, start_slots
+from assistant.rasa_plugins.channels import WidgetSocketIOOutput
 
 DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
 CARRY_OVER = {"carry_over_slots_to_new_session": True}

@@ -1,16 +1,16 @@
-"""Finding cliëntondersteuning for a kind of question (assistant/support_finder.py), with the
+"""Finding cliëntondersteuning for a kind of question (assistant/flows/clientondersteuning.py), with the
 municipalities' own data in municipalities/overrides/ and the register's data otherwise."""
 
 from datetime import date
 
 import pytest
 
-from assistant.answers import Local, build_answer
-from assistant.contact import contact_messages
-from assistant.dutch import dutch_date
-from assistant.local_data import override_store
-from assistant.questions import DONT_KNOW, questions
-from assistant.support_finder import EVERYONE, WLZ, best_organisations, support_messages
+from assistant.content.answers import Local, build_answer
+from assistant.content.contact import contact_messages
+from assistant.content.dutch import dutch_date
+from assistant.content.local_data import override_store
+from assistant.flows.questions import DONT_KNOW, questions
+from assistant.flows.clientondersteuning import EVERYONE, WLZ, best_organisations, support_messages
 from municipalities.overrides import AUDIENCES, Contact, Override
 from municipalities.zorgkantoren import load_zorgkantoren
 

@@ -15,9 +15,9 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from assistant.callbacks import seal, unseal
-from assistant.tracker_store import RedactingSQLTrackerStore, StoreUnavailable, store_is_up
-from municipalities.directory import PROJECT_ROOT
+from assistant.helpdesk.callbacks import seal, unseal
+from assistant.rasa_plugins.tracker_store import RedactingSQLTrackerStore, StoreUnavailable, store_is_up
+from assistant.settings import DOMAIN_FILE
 
 SENDER = "inwoner-1"
 USER_TEXT = "mijn bsn is 111222333 en mijn nummer is 06-12345678"
@@ -26,7 +26,7 @@ EMAIL = "jan.jansen@example.nl"
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    return Domain.load(str(DOMAIN_FILE))
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def ask(slot: str, question: str) -> List[Event]:
 
 
 # One list of events per turn, as Rasa saves them: the resident's message and what follows.
-# The form's validator seals each answer (assistant.callbacks.seal) before it sets the slot.
+# The form's validator seals each answer (assistant.helpdesk.callbacks.seal) before it sets the slot.
 CALLBACK_TURNS = [
     [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
      user("ik wil teruggebeld worden"), ActiveLoop("callback_form"), *ask("callback_naam", "Wat is uw naam?")],

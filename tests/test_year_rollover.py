@@ -13,11 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.answer_question import ActionAnswerQuestion
-from actions.eigen_bijdrage_check import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
-from assistant import clock, eigen_bijdrage_check as check
-from assistant.answers import Answer, Local, build_answer, load_answer_texts, topics
-from assistant.facts import load_facts
-from assistant.questions import DONT_KNOW
+from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
+from assistant import clock
+from assistant.flows import eigen_bijdrage as check
+from assistant.content.answers import Answer, Local, build_answer, load_answer_texts, topics
+from assistant.content.facts import load_facts
+from assistant.flows.questions import DONT_KNOW
+from assistant.settings import TODAY
 from municipalities.overrides import LocalContribution, Override
 from test_actions import DOMAIN, make_tracker, texts
 
@@ -203,10 +205,10 @@ def test_every_unknown_year_answer_names_the_cak_as_a_source(freeze_today):
 
 
 def test_a_preview_day_comes_from_the_environment(monkeypatch):
-    monkeypatch.delenv(clock.PREVIEW_VARIABLE, raising=False)
+    monkeypatch.delenv(TODAY.name, raising=False)
     assert clock.preview_day() is None
-    monkeypatch.setenv(clock.PREVIEW_VARIABLE, "2027-01-01")
+    monkeypatch.setenv(TODAY.name, "2027-01-01")
     assert clock.preview_day() == NEW_YEAR
-    monkeypatch.setenv(clock.PREVIEW_VARIABLE, "1 januari")
+    monkeypatch.setenv(TODAY.name, "1 januari")
     with pytest.raises(ValueError):
         clock.preview_day()

@@ -1,8 +1,8 @@
 """The guided flows end to end, as a resident types them: answers by button and by text,
 a question in between, "terug", "stop" and going on later, a person and a call back."""
 
-from assistant.callbacks import CallbackStore
-from assistant.facts import load_facts
+from assistant.helpdesk.callbacks import CallbackStore
+from assistant.content.facts import load_facts
 from replies import button_payload, button_titles, joined
 
 FACTS = load_facts()

@@ -7,7 +7,7 @@ from typing import Callable, Dict, List
 import pytest
 import requests
 
-from assistant.facts import load_facts
+from assistant.content.facts import load_facts
 from replies import button_titles, joined
 
 FACTS = load_facts()

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from assistant.facts import load_facts
+from assistant.content.facts import load_facts
 from municipalities import Directory
 from replies import joined
 from socketio_client import socketio_turn

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from assistant.callbacks import CallbackStore
+from assistant.helpdesk.callbacks import CallbackStore
 
 
 def crafted_call(action: str) -> dict:

@@ -8,17 +8,16 @@ import time
 import uuid
 from typing import Dict, List
 
-import pytest
 import requests
 
-from assistant.answers import message_templates
+from assistant.content.answers import message_templates
 from socketio_client import socketio_turn
 
 FAULT_START = "Sorry, er ging bij mij iets mis. Uw bericht is niet verwerkt."
 
 
 def action_server(servers):
-    return next(process for process in servers.running.processes if "assistant.action_server" in process.args)
+    return next(process for process in servers.running.processes if "assistant.rasa_plugins.action_server" in process.args)
 
 
 def say(servers, text: str, sender: str, metadata: Dict = None) -> List[Dict]:

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from assistant.limits import MAX_METADATA_BYTES, MAX_MESSAGE_LENGTH, MAX_SENDER_ID_LENGTH
+from assistant.rasa_plugins.limits import MAX_METADATA_BYTES, MAX_MESSAGE_LENGTH, MAX_SENDER_ID_LENGTH
 from socketio_client import socketio_turn
 
 TOO_LONG_REPLY = "Uw bericht is te lang voor mij. Wilt u uw vraag korter typen?"

@@ -5,8 +5,8 @@ conversation, /restart included, got an empty reply."""
 
 import pytest
 
-from assistant.dialogue import FLOWS
-from assistant.answers import message_templates
+from assistant.flows.dialogue import FLOWS
+from assistant.content.answers import message_templates
 from replies import joined
 
 AGAIN = message_templates()["flow_al_bezig"]

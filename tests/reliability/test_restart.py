@@ -14,7 +14,8 @@ from typing import Iterator, List
 import pytest
 import requests
 
-from assistant.servers import PROJECT_ROOT, Ports
+from assistant.runtime.servers import Ports
+from assistant.settings import PROJECT_ROOT
 
 READY_TIMEOUT = 300  # seconds for `start` to prepare and start everything
 BACK_TIMEOUT = 180  # seconds for a restarted Rasa server to load its model again
@@ -79,7 +80,7 @@ def start(tmp_path_factory) -> Iterator[subprocess.Popen]:
         log.close()
 
 
-@pytest.mark.parametrize("server, marker", [("action server", "assistant.action_server"), ("Rasa server", "rasa run --model")])
+@pytest.mark.parametrize("server, marker", [("action server", "assistant.rasa_plugins.action_server"), ("Rasa server", "rasa run --model")])
 def test_a_killed_server_is_started_again_and_the_assistant_answers_again(start, server, marker):
     assert answers(start.url)
     os.kill(server_pid(start, marker), signal.SIGKILL)

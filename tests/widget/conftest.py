@@ -8,7 +8,8 @@ from typing import Callable, Dict, Iterator, Optional
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from assistant.servers import WEB_DIR, _free_port, web_server_on_free_port
+from assistant.runtime.servers import _free_port, web_server_on_free_port
+from assistant.settings import WEB_PUBLIC_DIR
 from widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
 
 
@@ -33,7 +34,7 @@ def municipal_site(tmp_path) -> Iterator[Callable[..., None]]:
     Playwright made up itself would count as a public site, and Chromium would then block its
     requests to localhost."""
     site = tmp_path / "site"
-    shutil.copytree(WEB_DIR, site)
+    shutil.copytree(WEB_PUBLIC_DIR, site)
     with ExitStack() as web_servers:
 
         def open_page(page: Page, rasa_url: str, script: Dict[str, str], stylesheet: Optional[str] = None) -> None:

@@ -3,7 +3,7 @@ by keyboard, with screen-reader roles, at 320 px, checked by axe-core for WCAG 2
 
 from playwright.sync_api import expect
 
-from assistant.limits import MAX_MESSAGE_LENGTH
+from assistant.rasa_plugins.limits import MAX_MESSAGE_LENGTH
 
 from widget_page import (
     ANSWER_TIMEOUT, DESKTOP, ask, axe_violations, contact_card, conversation, describe, launcher, open_widget,
@@ -157,7 +157,7 @@ def test_reduced_motion_stops_the_typing_animation(browser, web):
 
 
 def test_the_text_box_stops_at_the_maximum_length_and_says_so(axe_page, web):
-    """MAX_MESSAGE_LENGTH (assistant/limits.py): a pasted text is cut there, and the resident reads why."""
+    """MAX_MESSAGE_LENGTH (assistant/rasa_plugins/limits.py): a pasted text is cut there, and the resident reads why."""
     page = axe_page
     open_widget(page, web + "/")
     box = textbox(page)

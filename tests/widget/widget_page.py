@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 
 from playwright.sync_api import Page, expect
 
-from assistant.servers import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

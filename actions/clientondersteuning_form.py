@@ -1,0 +1,34 @@
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.guided_form import GuidedFormValidation
+from actions.services import local_context, municipality_and_local_data
+from assistant.flows.clientondersteuning import support_messages
+
+KIND_OF_QUESTION = "co_soort"
+
+
+class ValidateClientondersteuningForm(GuidedFormValidation):
+    def name(self) -> Text:
+        return "validate_clientondersteuning_form"
+
+
+class ActionGiveClientondersteuning(Action):
+    """The best contact for cliëntondersteuning in the resident's municipality, for their
+    kind of question, with the municipality's own data where it provided them."""
+
+    def name(self) -> Text:
+        return "action_give_clientondersteuning"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        municipality, override = municipality_and_local_data(tracker.get_slot("gemeente"))
+        local = local_context(tracker.get_slot("gemeente"))
+        if municipality is None or local is None:
+            return [SlotSet(KIND_OF_QUESTION, None)]
+        for item in support_messages(municipality, override, tracker.get_slot(KIND_OF_QUESTION) or "iedereen", local):
+            dispatcher.utter_message(text=item.text, json_message=item.card)
+        return [SlotSet(KIND_OF_QUESTION, None)]

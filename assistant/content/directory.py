@@ -1,0 +1,25 @@
+"""The municipal directory as Wegwijzer uses it: the library in municipalities/ with this
+project's database (settings.DIRECTORY_URL) and register file (the refreshed export in var/
+when there is one, else the library's snapshot)."""
+
+from pathlib import Path
+
+from assistant.settings import DIRECTORY_URL, REFRESHED_REGISTER_FILE
+from municipalities import Directory
+from municipalities.importer import ImportSummary, build_directory, ensure_imported, register_file
+
+
+def active_register() -> Path:
+    return register_file(REFRESHED_REGISTER_FILE)
+
+
+def build() -> ImportSummary:
+    """Import the active register and the postcodes into the directory's database."""
+    return build_directory(DIRECTORY_URL.get(), active_register())
+
+
+def load() -> Directory:
+    """The directory in memory, imported first when its database is missing or incomplete."""
+    url = DIRECTORY_URL.get()
+    ensure_imported(url, active_register())
+    return Directory.load(url)

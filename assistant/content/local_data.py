@@ -1,0 +1,55 @@
+"""The municipalities' own data (overrides) checked against the national facts, and the
+coverage report of `./wegwijzer check-overrides`."""
+
+from decimal import Decimal
+from typing import Iterable, List
+
+from assistant.content.answers import topics
+from assistant.content.dutch import dutch_date
+from assistant.content.facts import load_facts
+from municipalities.directory import Directory
+from municipalities.overrides import OVERRIDES_DIR, OverrideStore, Rules
+
+
+def override_rules(cbs_codes: Iterable[str]) -> Rules:
+    """Known municipalities, answer topics, and the national maximum per month per year."""
+    tariffs = load_facts().tariffs.values()
+    maxima = {tariff.year: Decimal(tariff.amount.replace(",", ".")) for tariff in tariffs if tariff.period == "maand"}
+    return Rules(cbs_codes=set(cbs_codes), topics=set(topics()), national_maximum=maxima)
+
+
+def override_store(directory: Directory) -> OverrideStore:
+    return OverrideStore(OVERRIDES_DIR, override_rules(municipality.cbs_code for municipality in directory.all()))
+
+
+def coverage_report(directory: Directory, store: OverrideStore) -> str:
+    """Problems per file, a table of what each municipality provided, and totals."""
+    overrides = store.all()
+    lines: List[str] = [f"Lokale gegevens in {OVERRIDES_DIR.name}/: {len(overrides) + len(store.errors)} bestanden, {len(store.errors)} met fouten."]
+    lines += [f"  FOUT {error}" for error in store.errors]
+    header = ("Gemeente", "Wmo-loket", "Cliëntondersteuning", "Lagere bijdrage", "Eigen teksten", "Nagekeken")
+    rows = [header]
+    for code, override in sorted(overrides.items(), key=lambda item: directory.by_code(item[0]).name):
+        rows.append((
+            f"{directory.by_code(code).name} ({code})",
+            "ja" if override.wmo_desk else "-",
+            str(len(override.support)) if override.support else "-",
+            ", ".join(map(str, override.contribution.years)) if override.contribution else "-",
+            str(len(override.answers)) if override.answers else "-",
+            dutch_date(override.checked),
+        ))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    lines.append("")
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    total = len(directory)
+    checked = sorted(override.checked for override in overrides.values())
+    lines += [
+        "",
+        f"Wmo-loket:           {sum(1 for o in overrides.values() if o.wmo_desk)} van {total} gemeenten",
+        f"Cliëntondersteuning: {sum(1 for o in overrides.values() if o.support)} van {total} gemeenten",
+        f"Lagere bijdrage:     {sum(1 for o in overrides.values() if o.contribution)} van {total} gemeenten",
+        f"Eigen teksten:       {sum(1 for o in overrides.values() if o.answers)} van {total} gemeenten",
+    ]
+    if checked:
+        lines.append(f"Oudste controle: {dutch_date(checked[0])}; nieuwste: {dutch_date(checked[-1])}")
+    return "\n".join(lines)

@@ -1,0 +1,144 @@
+"""Rasa's SQL tracker store, storing every event with personal data masked or hidden.
+
+Configured in endpoints.yml. Works with SQLite (default) and PostgreSQL. Rasa reads the
+stored events back each turn, so the masked text is all that lives on after a turn.
+
+The callback form keeps its answers sealed (assistant.helpdesk.callbacks.seal) in its slots; what
+a resident types while that form asks for a name, phone number or question is hidden
+(assistant.privacy.protect_events).
+
+A conversation is deleted CONVERSATION_DAYS after its last message (`conversation_days` in
+endpoints.yml). Each server checks at most once an hour, when it saves a turn.
+
+A store that cannot be read or written (locked, read-only, its tables gone) is tried again a
+few times (RETRY_DELAYS); then StoreUnavailable reaches the input channel, which tells the
+resident to try again in a moment. Rasa would wrap this store in its FailSafeTrackerStore,
+which reads a conversation it cannot read as a new one (a wrong answer) and keeps a turn it
+cannot write only in memory (a lost turn): StoreUnavailable is a BaseException so that it
+passes that wrapper's `except Exception`. `store_is_up()` tells the health check.
+"""
+
+import asyncio
+import logging
+import time
+from itertools import islice
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, TypeVar
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+from assistant.privacy import REQUESTED_SLOT, protect_events
+
+logger = logging.getLogger(__name__)
+RETRY_DELAYS = (0.2, 0.5, 1.0)  # seconds between attempts: about 2 s in all, besides SQLite's busy wait
+SQLITE_BUSY_MS = 500  # how long SQLite waits for a lock per attempt (its default, 5 s, kept residents waiting)
+Result = TypeVar("Result")
+
+
+class StoreUnavailable(BaseException):
+    """The conversation store could not be read or written, also after retrying."""
+
+
+_failing = False  # the last read or write failed, also after retries
+
+
+def _succeeded(result: Result) -> Result:
+    global _failing
+    _failing = False
+    return result
+
+
+def store_is_up() -> bool:
+    """For the health check: the last read or write succeeded (or none failed yet)."""
+    return not _failing
+
+
+def last_requested_slot(events: Iterable[Event]) -> Optional[str]:
+    """The slot the active form asked for after `events`: the last value set for requested_slot."""
+    requested = None
+    for event in events:
+        if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
+            requested = event.value
+    return requested
+
+
+def stopped_by_circuit_breaker(tracker: DialogueStateTracker, limit: int) -> bool:
+    """The turn ended after `limit` actions without listening: Rasa's circuit breaker stopped it."""
+    actions = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name in (ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME):
+                return False
+            actions += 1
+            if actions >= limit:
+                return True
+    return False
+
+
+CONVERSATION_DAYS = 30
+CHECK_EVERY = 3600  # seconds between two checks for expired conversations, per server
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, conversation_days: float = CONVERSATION_DAYS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", lambda connection, _: connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}"))
+            self.engine.dispose()  # connections made before the listener get it too
+        self.conversation_days = conversation_days
+        self._next_check = 0.0
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        return await self._with_retries(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id), "read")
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self._with_retries(lambda: self._save(tracker), "write")
+
+    async def _with_retries(self, operation: Callable[[], Awaitable[Result]], what: str) -> Result:
+        for delay in RETRY_DELAYS:
+            try:
+                return _succeeded(await operation())
+            except sa.exc.SQLAlchemyError as error:
+                if "no such table" in str(error):  # the database file was deleted: make the tables again
+                    self.Base.metadata.create_all(self.engine)
+                await asyncio.sleep(delay)
+        try:
+            return _succeeded(await operation())
+        except sa.exc.SQLAlchemyError as error:
+            global _failing
+            _failing = True
+            logger.error("The conversation store could not %s a conversation: %s", what, type(error).__name__)
+            raise StoreUnavailable(what) from error
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
+        if stopped_by_circuit_breaker(tracker, MAX_NUMBER_OF_PREDICTIONS):  # the processor's limit
+            # Rasa counts the actions since the last action_listen, across user messages: without
+            # this, every later message (and /restart) would trip the breaker again and get no answer.
+            logger.warning("Circuit breaker tripped for a conversation: its flow ends, the next message is answered")
+            tracker.update(ActiveLoop(None))
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await super().save(tracker)
+        if time.monotonic() >= self._next_check:
+            self._next_check = time.monotonic() + CHECK_EVERY
+            self.delete_expired_conversations()
+
+    def delete_expired_conversations(self, now: Optional[float] = None) -> int:
+        """Delete every conversation whose last event is older than `conversation_days`; the number of events deleted."""
+        cutoff = (time.time() if now is None else now) - self.conversation_days * 86400
+        events = self.SQLEvent
+        expired = sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)
+        with self.session_scope() as session:
+            deleted = session.query(events).filter(events.sender_id.in_(expired)).delete(synchronize_session=False)
+            session.commit()
+        return deleted
+
+    def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        new_events = list(super()._additional_events(session, tracker))
+        earlier_events = islice(tracker.events, len(tracker.events) - len(new_events))
+        for data in protect_events([event.as_dict() for event in new_events], last_requested_slot(earlier_events)):
+            yield Event.from_parameters(data)

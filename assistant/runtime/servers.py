@@ -1,0 +1,292 @@
+"""Start and stop Wegwijzer's processes: action server, Rasa server, and the web server with
+the widget, its demo pages and the admin API."""
+
+import http.server
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional
+
+from assistant.helpdesk.admin import AdminApi, is_admin_path
+from assistant.settings import (
+    ACTION_SECRET, ACTION_URL, ACTIONS_PORT, ALLOWED_ORIGINS, PROJECT_ROOT, RASA_PORT, TRACKER_DB, VENV_BIN, WEB_PORT,
+    WEB_PUBLIC_DIR, environment,
+)
+
+DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
+STARTUP_TIMEOUT = 300  # seconds; loading TensorFlow and the model takes most of it
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = field(default_factory=RASA_PORT.number)
+    actions: int = field(default_factory=ACTIONS_PORT.number)
+    web: int = field(default_factory=WEB_PORT.number)
+
+    @classmethod
+    def free(cls) -> "Ports":
+        """Ports nobody listens on now: for tests and benchmarks beside a running assistant."""
+        return cls(rasa=_free_port(), actions=_free_port(), web=_free_port())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def action_secret() -> str:
+    """The secret the Rasa server shows the action server: WEGWIJZER_ACTION_SECRET when set (set
+    it on both when they run on different machines), else a new one for this run."""
+    return ACTION_SECRET.get() or secrets.token_urlsafe(32)
+
+
+def quiet_environment(tracker_db: Optional[str] = None, actions_port: int = 5055, secret: Optional[str] = None) -> Dict[str, str]:
+    """Environment for Rasa processes: our settings, and less start-up noise."""
+    return environment(**{
+        ACTION_URL.name: f"http://localhost:{actions_port}/webhook",
+        ACTION_SECRET.name: secret or action_secret(),
+        TRACKER_DB.name: tracker_db or TRACKER_DB.get(),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    })
+
+
+STOP_GRACE = 15.0  # seconds after SIGTERM before a process that does not stop gets SIGKILL
+FIRST_RESTART_DELAY, LONGEST_RESTART_DELAY = 1.0, 60.0  # seconds; doubled after each crash in a row
+STABLE_AFTER = 120.0  # seconds of running that reset the restart delay
+
+
+@dataclass
+class ProcessSpec:
+    """How a server process is started, so that it can be started again after a crash."""
+
+    name: str  # "action server", "Rasa server"
+    command: List[str]
+    env: Dict[str, str]
+    log: Optional[Path] = None
+
+    def start(self) -> subprocess.Popen:
+        output = open(self.log, "a") if self.log else None
+        try:
+            return subprocess.Popen(
+                self.command, cwd=PROJECT_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None
+            )
+        finally:
+            if output:
+                output.close()  # the child process keeps its own copy of the file descriptor
+
+
+@dataclass
+class Supervised:
+    """A server process and what restarting it needs: when it was started, how long to wait."""
+
+    spec: ProcessSpec
+    process: subprocess.Popen
+    started: float = field(default_factory=time.monotonic)
+    delay: float = FIRST_RESTART_DELAY  # before it is started again after a crash
+
+
+@dataclass
+class Running:
+    supervised: List[Supervised] = field(default_factory=list)
+    web_server: Optional[http.server.ThreadingHTTPServer] = None
+
+    @property
+    def specs(self) -> List[ProcessSpec]:
+        return [item.spec for item in self.supervised]
+
+    @property
+    def processes(self) -> List[subprocess.Popen]:
+        """The processes running now, one per spec."""
+        return [item.process for item in self.supervised]
+
+    def start(self, spec: ProcessSpec) -> None:
+        self.supervised.append(Supervised(spec, spec.start()))
+
+    def restart_crashed(self) -> List[str]:
+        """Starts again each process that exited, after a delay that doubles while it keeps
+        crashing (up to LONGEST_RESTART_DELAY); returns a line for each one restarted."""
+        restarted = []
+        now = time.monotonic()
+        for item in self.supervised:
+            if item.process.poll() is None:
+                if now - item.started > STABLE_AFTER:
+                    item.delay = FIRST_RESTART_DELAY
+                continue
+            if now - item.started < item.delay:
+                continue  # crashed again soon after a restart: wait a little longer first
+            restarted.append(f"The {item.spec.name} stopped (exit code {item.process.returncode}); started it again.")
+            item.process, item.started = item.spec.start(), now
+            item.delay = min(item.delay * 2, LONGEST_RESTART_DELAY)
+        return restarted
+
+    def stop(self) -> None:
+        """Ask every process to stop; after STOP_GRACE seconds, force the ones still running."""
+        if self.web_server:
+            self.web_server.shutdown()
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def allowed_origins(web_port: int) -> List[str]:
+    """The sites whose pages may call the Rasa server from a browser (CORS; the widget's socket.io
+    starts with HTTP polling): the demo pages `start` serves, and WEGWIJZER_ALLOWED_ORIGINS
+    (space-separated, e.g. "https://www.amsterdam.nl https://www.utrecht.nl"). Any other origin
+    gets no CORS headers; Rasa's `--cors "*"` reflected every origin, with credentials."""
+    return [f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}", *ALLOWED_ORIGINS.get().split()]
+
+
+def start_processes(model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None) -> Running:
+    """Start the action server and the Rasa server (REST and socket.io channels)."""
+    env = quiet_environment(tracker_db, ports.actions)  # one environment, so one secret, for both
+    commands = {  # name: (log file, command)
+        "action server": ("actions.log", [sys.executable, "-m", "assistant.rasa_plugins.action_server", "--port", str(ports.actions)]),
+        "Rasa server": ("rasa.log", [
+            str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", *allowed_origins(ports.web),
+        ]),
+    }
+    running = Running()
+    for name, (log, command) in commands.items():
+        running.start(ProcessSpec(name, command, env, log_dir / log if log_dir else None))
+    return running
+
+
+def serve_web(port: int, rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR) -> http.server.ThreadingHTTPServer:
+    """Serve the widget, its demo pages and the privacy page from `directory` (assistant/web/public),
+    and the admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
+    rasa_url = rasa_url or f"http://localhost:{Ports().rasa}"
+    handler = partial(WebHandler, directory=str(directory), admin=AdminApi.from_environment(), rasa_url=rasa_url)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@contextmanager
+def web_server_on_free_port(rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR) -> Iterator[str]:
+    """serve_web on a free port while the block runs (tests); yields its base URL."""
+    port = _free_port()
+    server = serve_web(port, rasa_url, directory)
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def security_headers(rasa_url: str) -> Dict[str, str]:
+    """A strict Content-Security-Policy: the pages load only this server's files and talk only to Rasa."""
+    websocket_url = "ws" + rasa_url[len("http"):]
+    policy = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        f"connect-src 'self' {rasa_url} {websocket_url}; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+class WebHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with security headers, the demo pages with the Rasa URL filled in, and
+    /admin/ requests handed to the admin API (assistant/helpdesk/admin.py). Logs nothing."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+    }
+
+    def __init__(self, *args: Any, admin: AdminApi, rasa_url: str, **kwargs: Any) -> None:
+        self.admin = admin  # before super().__init__, which handles the request
+        self.rasa_url = rasa_url
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+    def end_headers(self) -> None:
+        for name, value in security_headers(self.rasa_url).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def list_directory(self, path: str) -> None:
+        """No directory listings."""
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+
+    def do_GET(self) -> None:
+        self._admin_or(self._demo_page_or_file)
+
+    do_HEAD = do_GET  # noqa: N815 - the names http.server calls
+
+    def do_POST(self) -> None:
+        self._admin_or(self._unsupported)
+
+    do_DELETE = do_PUT = do_PATCH = do_OPTIONS = do_TRACE = do_POST  # noqa: N815
+
+    def _admin_or(self, otherwise: Callable[[], None]) -> None:
+        if is_admin_path(self.path):
+            self._answer_admin()
+        else:
+            otherwise()
+
+    def _demo_page_or_file(self) -> None:
+        page = DEMO_PAGES.get(self.path.split("?", 1)[0])
+        if page is None:
+            (super().do_HEAD if self.command == "HEAD" else super().do_GET)()
+            return
+        html = (Path(self.directory) / page).read_text(encoding="utf-8").replace("{{rasa_url}}", self.rasa_url)
+        self._send(HTTPStatus.OK, {"Content-Type": "text/html; charset=utf-8"}, html.encode())
+
+    def _unsupported(self) -> None:
+        """What the server answered before it had an admin API."""
+        self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
+
+    def _answer_admin(self) -> None:
+        response = self.admin.handle(self.command, self.path, self.headers.get("Authorization"))
+        self._send(response.status, response.headers, response.encoded())
+
+    def _send(self, status: int, headers: Dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def wait_until_ready(running: Running, ports: Ports, timeout: float = STARTUP_TIMEOUT) -> None:
+    """Wait until both servers answer; raise if one exits or time runs out."""
+    urls = [f"http://localhost:{ports.actions}/health", f"http://localhost:{ports.rasa}/"]
+    deadline = time.monotonic() + timeout
+    while urls:
+        for process in running.processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{' '.join(process.args[:3])} stopped with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(urls[0], timeout=2):
+                urls.pop(0)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from {urls[0]} after {timeout:.0f} s")
+            time.sleep(1)

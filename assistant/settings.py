@@ -1,0 +1,82 @@
+"""Every path, port and WEGWIJZER_* variable, with its default: the one place that reads the
+environment or knows where the project lies. Variables are read when asked for, not at import,
+so that a test or a process can set them first.
+
+The municipal directory library (municipalities/) keeps its own data files beside its code
+and gets its database URL from here: it imports nothing from assistant/.
+"""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent  # rasa, pytest: beside the Python that runs us
+VAR_DIR = PROJECT_ROOT / "var"  # what a run makes: databases, keys, the spaCy pipeline, results
+MODELS_DIR = PROJECT_ROOT / "models"
+
+# Rasa's project files
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+CONFIG_FILE = PROJECT_ROOT / "config.yml"
+DATA_DIR = PROJECT_ROOT / "data"
+CREDENTIALS_FILE = PROJECT_ROOT / "credentials.yml"
+ENDPOINTS_FILE = PROJECT_ROOT / "endpoints.yml"
+GENERATED_RULES_FILE = DATA_DIR / "rules" / "generated" / "flows.yml"
+GENERATED_LOOKUP_FILE = DATA_DIR / "nlu" / "generated" / "lookup_gemeente.yml"
+
+# What residents read
+CONTENT_DIR = PROJECT_ROOT / "assistant" / "content"
+FACTS_FILE = CONTENT_DIR / "facts.yml"
+ANSWERS_FILE = CONTENT_DIR / "answers.yml"
+MESSAGES_FILE = CONTENT_DIR / "messages.yml"
+QUESTIONS_FILE = CONTENT_DIR / "questions.yml"
+LABELS_FILE = CONTENT_DIR / "labels.yml"
+
+# The website: npm packages in WEB_DIR, what is served in WEB_PUBLIC_DIR
+WEB_DIR = PROJECT_ROOT / "assistant" / "web"
+WEB_PUBLIC_DIR = WEB_DIR / "public"
+
+SPACY_PIPELINE_DIR = VAR_DIR / "spacy_nl"
+REFRESHED_REGISTER_FILE = VAR_DIR / "register" / "gemeenten.csv"  # saved by `./wegwijzer refresh-directory`
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A WEGWIJZER_* environment variable and its default ("" when it has none)."""
+
+    name: str
+    default: str
+    meaning: str
+
+    def get(self) -> str:
+        return os.environ.get(self.name, self.default).strip() or self.default
+
+    def number(self) -> int:
+        return int(self.get())
+
+
+RASA_PORT = Variable("WEGWIJZER_RASA_PORT", "5005", "the Rasa server: REST and socket.io")
+ACTIONS_PORT = Variable("WEGWIJZER_ACTIONS_PORT", "5055", "the action server")
+WEB_PORT = Variable("WEGWIJZER_WEB_PORT", "8080", "the demo pages, the widget and the admin API")
+ACTIONS_HOST = Variable("WEGWIJZER_ACTIONS_HOST", "127.0.0.1", "where the action server listens (an internal network in production)")
+ACTION_URL = Variable("WEGWIJZER_ACTION_URL", "", "the action server's webhook, for the Rasa server (set by start)")
+ACTION_SECRET = Variable("WEGWIJZER_ACTION_SECRET", "", "shared by the Rasa server and the action server (new per run when empty)")
+ALLOWED_ORIGINS = Variable("WEGWIJZER_ALLOWED_ORIGINS", "", "the municipalities' sites whose pages may talk to Rasa, space-separated")
+TRACKER_DB = Variable("WEGWIJZER_TRACKER_DB", "var/tracker.db", "the conversation store (SQLite file)")
+DIRECTORY_URL = Variable("WEGWIJZER_DIRECTORY_URL", f"sqlite:///{VAR_DIR / 'directory.db'}", "the municipal directory's database")
+CALLBACK_URL = Variable("WEGWIJZER_CALLBACK_URL", f"sqlite:///{VAR_DIR / 'callbacks.db'}", "the callback requests' database")
+CALLBACK_KEY = Variable("WEGWIJZER_CALLBACK_KEY", "", "the Fernet key that seals callback requests (else var/callback.key)")
+CALLBACK_KEY_FILE = VAR_DIR / "callback.key"
+ADMIN_TOKEN = Variable("WEGWIJZER_ADMIN_TOKEN", "", "the admin API's bearer token, at least 32 characters (closed when empty)")
+TODAY = Variable("WEGWIJZER_TODAY", "", "answer as on this day (YYYY-MM-DD), to preview; never where residents talk")
+VARIABLES = (
+    RASA_PORT, ACTIONS_PORT, WEB_PORT, ACTIONS_HOST, ACTION_URL, ACTION_SECRET, ALLOWED_ORIGINS, TRACKER_DB,
+    DIRECTORY_URL, CALLBACK_URL, CALLBACK_KEY, ADMIN_TOKEN, TODAY,
+)
+
+
+def environment(**changes: str) -> Dict[str, str]:
+    """This process's environment with `changes`: for the processes we start."""
+    return {**os.environ, **changes}
