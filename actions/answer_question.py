@@ -3,9 +3,9 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import local_context
 from actions.fallback import labels
 from actions.guided_form import button
+from actions.services import local_context
 from assistant.content.answers import build_answer, follow_ups, topics
 
 
@@ -27,9 +27,7 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         topic = tracker.latest_message.get("intent", {}).get("name")
         if topic not in topics():
             dispatcher.utter_message(response="utter_fallback_topics")

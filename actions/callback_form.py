@@ -17,11 +17,24 @@ from actions.services import municipality_and_local_data
 from assistant.content.answers import message
 from assistant.content.contact import contact_card
 from assistant.flows.callback import (
-    CALLBACK_SLOTS, CONSENT, NAME, NOT_THE_QUESTION, OFFERED_QUESTION, PHONE, QUESTION, consent_text,
+    CALLBACK_SLOTS,
+    CONSENT,
+    NAME,
+    NOT_THE_QUESTION,
+    OFFERED_QUESTION,
+    PHONE,
+    QUESTION,
+    consent_text,
 )
 from assistant.flows.questions import Question
 from assistant.helpdesk.callbacks import (
-    CallbackStore, InvalidCallbackRequest, clean_name, clean_phone, clean_question, seal, unseal,
+    CallbackStore,
+    InvalidCallbackRequest,
+    clean_name,
+    clean_phone,
+    clean_question,
+    seal,
+    unseal,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,15 +103,25 @@ class ValidateCallbackForm(GuidedFormValidation):
             return []
         return [SlotSet(QUESTION, latest_text(tracker))]
 
-    def validate_callback_naam(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_callback_naam(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._checked(NAME, clean_name, value, dispatcher)
 
-    def validate_callback_telefoon(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_callback_telefoon(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._checked(PHONE, clean_phone, value, dispatcher)
 
-    def validate_callback_vraag(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_callback_vraag(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """The offered question is cleaned and sealed already; once a question is chosen, the offer goes."""
-        checked = {QUESTION: value} if value == tracker.get_slot(OFFERED_QUESTION) else self._checked(QUESTION, clean_question, value, dispatcher)
+        checked = (
+            {QUESTION: value}
+            if value == tracker.get_slot(OFFERED_QUESTION)
+            else self._checked(QUESTION, clean_question, value, dispatcher)
+        )
         return {**checked, OFFERED_QUESTION: None} if checked[QUESTION] is not None else checked
 
     @staticmethod
@@ -127,7 +150,9 @@ class ActionSubmitCallback(Action):
             return cleared
         if tracker.get_slot(CONSENT) != "ja":
             dispatcher.utter_message(
-                text=message("callback_niet_bewaard", gemeente=municipality.name, telefoon=municipality.phone_display or ""),
+                text=message(
+                    "callback_niet_bewaard", gemeente=municipality.name, telefoon=municipality.phone_display or ""
+                ),
                 json_message=contact_card(municipality),
             )
             return cleared
@@ -138,7 +163,9 @@ class ActionSubmitCallback(Action):
                 json_message=contact_card(municipality),
             )
         else:
-            dispatcher.utter_message(text=message("callback_bevestiging", gemeente=municipality.name, referentie=reference))
+            dispatcher.utter_message(
+                text=message("callback_bevestiging", gemeente=municipality.name, referentie=reference)
+            )
         return cleared
 
     @staticmethod

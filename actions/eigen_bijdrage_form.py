@@ -10,25 +10,25 @@ from actions.answer_question import requested_year
 from actions.guided_form import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
 from actions.services import local_context
 from assistant import clock
-from assistant.flows import eigen_bijdrage as check
 from assistant.content.answers import message
 from assistant.content.facts import load_facts
+from assistant.flows import eigen_bijdrage
 from assistant.flows.questions import Question
 
 SKIPPED_MUNICIPALITY = "eb_gemeente_overgeslagen"
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
-    return {slot: tracker.get_slot(slot) for slot in check.SLOTS}
+    return {slot: tracker.get_slot(slot) for slot in eigen_bijdrage.SLOTS}
 
 
 class ActionAskYear(AskQuestion):
     """Which year: buttons for this year and last year."""
 
-    slot = check.YEAR
+    slot = eigen_bijdrage.YEAR
 
     def buttons(self, question: Question, tracker: Tracker) -> List[Dict[str, str]]:
-        return [button(str(year), str(year)) for year in check.year_buttons(load_facts(), clock.this_year())]
+        return [button(str(year), str(year)) for year in eigen_bijdrage.year_buttons(load_facts(), clock.this_year())]
 
 
 class ValidateEigenBijdrageForm(GuidedFormValidation):
@@ -37,17 +37,27 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
     def name(self) -> Text:
         return "validate_eigen_bijdrage_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return check.questions_to_ask(answers(tracker), bool(tracker.get_slot(SKIPPED_MUNICIPALITY)))
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        return eigen_bijdrage.questions_to_ask(answers(tracker), bool(tracker.get_slot(SKIPPED_MUNICIPALITY)))
 
-    def extract_eb_jaar(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Optional[str]]:
+    def extract_eb_jaar(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Optional[str]]:
         """A year in the message that started the check ("wat betaal ik in 2025?"), when it can be checked."""
         year = requested_year(tracker)
-        if year and tracker.get_slot(REQUESTED_SLOT) is None and check.year_can_be_checked(year, load_facts(), clock.this_year()):
-            return {check.YEAR: str(year)}
+        if (
+            year
+            and tracker.get_slot(REQUESTED_SLOT) is None
+            and eigen_bijdrage.year_can_be_checked(year, load_facts(), clock.this_year())
+        ):
+            return {eigen_bijdrage.YEAR: str(year)}
         return {}
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         """Keeps "sla over" for the municipality: rasa-sdk only returns required slots."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
         if tracker.slots_to_validate().get(SKIPPED_MUNICIPALITY):
@@ -55,11 +65,13 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
         return events
 
     def read_reply(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        if slot == check.YEAR:
+        if slot == eigen_bijdrage.YEAR:
             return self.read_year(dispatcher, tracker)
         return super().read_reply(slot, dispatcher, tracker)
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         if tracker.get_slot(REQUESTED_SLOT) == "gemeente" and latest_intent(tracker) in ("dont_know", "deny"):
             return [SlotSet(SKIPPED_MUNICIPALITY, True)]
         return await super().get_extraction_events(dispatcher, tracker, domain)
@@ -70,16 +82,20 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
         intent, text = latest_intent(tracker), latest_text(tracker).lower()
         this_year = clock.this_year()
         if intent == "dont_know" or "dit jaar" in text:
-            return [SlotSet(check.YEAR, str(this_year))]
+            return [SlotSet(eigen_bijdrage.YEAR, str(this_year))]
         year = this_year - 1 if "vorig jaar" in text else requested_year(tracker) or _year_in(text)
-        if year and check.year_can_be_checked(year, facts, this_year):
-            return [SlotSet(check.YEAR, str(year))]
+        if year and eigen_bijdrage.year_can_be_checked(year, facts, this_year):
+            return [SlotSet(eigen_bijdrage.YEAR, str(year))]
         known = facts.known_years()
         if not year and interrupts_flow(tracker):
             return []  # a question in between: the rules answer it
-        reply = message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1])) if year else message("antwoord_onduidelijk")
+        reply = (
+            message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1]))
+            if year
+            else message("antwoord_onduidelijk")
+        )
         dispatcher.utter_message(text=reply)
-        return [SlotSet(check.YEAR, None)]
+        return [SlotSet(eigen_bijdrage.YEAR, None)]
 
 
 def _year_in(text: str) -> Optional[int]:
@@ -96,7 +112,7 @@ class ActionEigenBijdrageUitslag(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         given = answers(tracker)
-        year = int(given.get(check.YEAR) or clock.this_year())
-        result = check.verdict_answer(given, year, load_facts(), local_context(tracker.get_slot("gemeente")))
+        year = int(given.get(eigen_bijdrage.YEAR) or clock.this_year())
+        result = eigen_bijdrage.verdict_answer(given, year, load_facts(), local_context(tracker.get_slot("gemeente")))
         dispatcher.utter_message(text=result.render())
-        return [SlotSet(slot, None) for slot in (*check.SLOTS, SKIPPED_MUNICIPALITY)]
+        return [SlotSet(slot, None) for slot in (*eigen_bijdrage.SLOTS, SKIPPED_MUNICIPALITY)]

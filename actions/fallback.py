@@ -25,7 +25,11 @@ def labels() -> Dict[str, str]:
 
 def suggestions(intent_ranking: List[Dict[str, Any]]) -> List[str]:
     """The most likely intents that have a label, best first."""
-    ranked = [item["name"] for item in intent_ranking if item.get("name") in labels() and item.get("confidence", 0) >= MIN_CONFIDENCE]
+    ranked = [
+        item["name"]
+        for item in intent_ranking
+        if item.get("name") in labels() and item.get("confidence", 0) >= MIN_CONFIDENCE
+    ]
     return ranked[:MAX_SUGGESTIONS]
 
 

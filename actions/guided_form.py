@@ -17,8 +17,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.services import directory, resolver
 from assistant.content.answers import message
-from assistant.flows.dialogue import ENDS_FLOW, FLOW_TRIGGERS, NOT_AN_ANSWER, interrupts
 from assistant.content.facts import load_facts
+from assistant.flows.dialogue import ENDS_FLOW, FLOW_TRIGGERS, NOT_AN_ANSWER, interrupts
 from assistant.flows.gemeente import reply_to
 from assistant.flows.questions import Question, button_answer, named_option, questions, read_answer
 from municipalities.resolver import Outcome
@@ -87,7 +87,9 @@ class GemeenteSlot:
     """Reads the municipality from a reply: a name, a place, a postcode or a typo. Mixed
     into the validator of every form that needs the municipality."""
 
-    def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def extract_gemeente(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """The whole reply when the form asked for the municipality; else only a text that
         names a municipality, place or postcode ("waar is het wmo loket in Hoofddorp?")."""
         text = latest_text(tracker)
@@ -97,7 +99,9 @@ class GemeenteSlot:
             return {GEMEENTE: text}
         return {}
 
-    def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_gemeente(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value is None:
             return {GEMEENTE: None}  # cleared by "terug": ask again, no complaint
         text = value if isinstance(value, str) else ""
@@ -124,12 +128,16 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         """The slots this flow needs now, in order; flows with skips override this."""
         return domain_slots
 
-    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Optional[EventType]:
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[EventType]:
         """The first slot still empty; None when every needed slot is filled (the flow ends)."""
         needed = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         return SlotSet(REQUESTED_SLOT, next((slot for slot in needed if tracker.slots.get(slot) is None), None))
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         if requested and latest_intent(tracker) == "go_back":
             return await self.go_back(requested, dispatcher, tracker, domain)
@@ -140,11 +148,17 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         named = await self.named_in_first_message(dispatcher, tracker, domain) if requested is None else []
         return named + await super().get_extraction_events(dispatcher, tracker, domain)
 
-    async def named_in_first_message(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def named_in_first_message(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         """Answers the message that started the flow already gives ("wat betaal ik voor huishoudelijke hulp?")."""
         needed = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         text = latest_text(tracker)
-        found = {slot: named_option(questions()[slot], text) for slot in needed if slot in questions() and tracker.get_slot(slot) is None}
+        found = {
+            slot: named_option(questions()[slot], text)
+            for slot in needed
+            if slot in questions() and tracker.get_slot(slot) is None
+        }
         return [SlotSet(slot, value) for slot, value in found.items() if value]
 
     def read_reply(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -153,7 +167,9 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         intent, text = latest_intent(tracker), latest_text(tracker)
         question = questions()[slot]
         if not question.options and not question.yes_no:
-            return [] if interrupts_flow(tracker, ENDS_FLOW) else [SlotSet(slot, text)]  # free text, checked by validate_<slot>
+            return (
+                [] if interrupts_flow(tracker, ENDS_FLOW) else [SlotSet(slot, text)]
+            )  # free text, checked by validate_<slot>
         by_button = button_answer(question, text)
         if by_button:
             return [SlotSet(slot, by_button)]
@@ -172,7 +188,9 @@ class GuidedFormValidation(GemeenteSlot, FormValidationAction, ABC):
         dispatcher.utter_message(text=message("flow_al_bezig"))
         return [SlotSet(requested, None)]
 
-    async def go_back(self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def go_back(
+        self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         """Clears the answer before the current question, so that the form asks it again."""
         needed = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         earlier = needed[: needed.index(requested)] if requested in needed else needed

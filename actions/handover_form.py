@@ -33,7 +33,9 @@ class ActionOfferHuman(Action):
         municipality, override = municipality_and_local_data(tracker.get_slot("gemeente"))
         if municipality is None:
             return []
-        dispatcher.utter_message(text=where_to_call(municipality, override), json_message=contact_card(municipality, override))
+        dispatcher.utter_message(
+            text=where_to_call(municipality, override), json_message=contact_card(municipality, override)
+        )
         dispatcher.utter_message(
             text=message("mens_terugbellen_aanbod", gemeente=municipality.name),
             buttons=[button("Ja, bel mij terug", "/callback_request"), button("Nee, dank u", "/deny")],

@@ -15,9 +15,7 @@ class ActionGiveMunicipalityContact(Action):
     def name(self) -> Text:
         return "action_give_municipality_contact"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         municipality, local = municipality_and_local_data(tracker.get_slot("gemeente"))
         if municipality is None:
             dispatcher.utter_message(text=message("gemeente_vraag"))

@@ -14,9 +14,7 @@ class ActionAnswerOutOfScope(Action):
     def name(self) -> Text:
         return "action_answer_out_of_scope"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         municipality, _ = municipality_and_local_data(tracker.get_slot("gemeente"))
         if municipality is None:
             dispatcher.utter_message(response="utter_out_of_scope")

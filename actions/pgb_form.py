@@ -7,8 +7,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.guided_form import GuidedFormValidation, button
 from actions.services import municipality_and_local_data, zorgkantoren
-from assistant.flows import pgb as pgb_check
 from assistant.content.facts import load_facts
+from assistant.flows import pgb
 
 
 class ValidatePgbForm(GuidedFormValidation):
@@ -24,19 +24,23 @@ class ActionPgbAdvies(Action):
         return "action_pgb_advies"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        answers = {slot: tracker.get_slot(slot) for slot in pgb_check.SLOTS}
+        answers = {slot: tracker.get_slot(slot) for slot in pgb.SLOTS}
         municipality, _ = municipality_and_local_data(tracker.get_slot("gemeente"))
         zorgkantoor = zorgkantoren().get(municipality.cbs_code) if municipality else None
-        messages = pgb_check.advice(
-            answers, load_facts(),
+        messages = pgb.advice(
+            answers,
+            load_facts(),
             municipality.name if municipality else None,
             municipality.phone_display if municipality else None,
             zorgkantoor,
         )
         for answer in messages[:-1]:
             dispatcher.utter_message(text=answer.render())
-        buttons = [button("Familie betalen met een pgb", "/pgb_familie"), button("Wat mag ik betalen met een pgb?", "/pgb_besteden")]
+        buttons = [
+            button("Familie betalen met een pgb", "/pgb_familie"),
+            button("Wat mag ik betalen met een pgb?", "/pgb_besteden"),
+        ]
         if municipality is None:
             buttons.append(button("Contact met mijn gemeente", "/gemeente_contact"))
         dispatcher.utter_message(text=messages[-1].render(), buttons=buttons)
-        return [SlotSet(slot, None) for slot in pgb_check.SLOTS]
+        return [SlotSet(slot, None) for slot in pgb.SLOTS]

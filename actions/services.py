@@ -3,9 +3,9 @@
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
+from assistant.content import directory as municipal_directory
 from assistant.content.answers import Local
 from assistant.content.local_data import override_store
-from assistant.content import directory as municipal_directory
 from municipalities import Directory
 from municipalities.aliases import load_aliases
 from municipalities.directory import Municipality

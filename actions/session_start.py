@@ -22,4 +22,8 @@ class ActionSessionStart(Action):
         previous = {name: value for name, value in tracker.slots.items() if name != METADATA_SLOT}
         preset = preset_municipality(tracker.get_slot(METADATA_SLOT), directory())
         slots = start_slots(previous, domain.get("session_config", {}), preset)
-        return [SessionStarted(), *(SlotSet(name, value) for name, value in slots.items()), ActionExecuted("action_listen")]
+        return [
+            SessionStarted(),
+            *(SlotSet(name, value) for name, value in slots.items()),
+            ActionExecuted("action_listen"),
+        ]

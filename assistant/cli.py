@@ -1,17 +1,17 @@
 """Wegwijzer's command line: `./wegwijzer start` and `./wegwijzer test` (see README.md).
 
-    start              prepare, train if needed, run the assistant with its demo page
-    test               prepare, validate the data, run unit tests, train if needed, run the
-                       test stories, the end-to-end tests and the widget tests (headless Chromium)
-    prepare            build the spaCy pipeline and the municipal directory
-    generate           write the generated files (data/*/generated/): the flows' rules and the
-                       municipality lookup table
-    train              train the model if the data changed
-    refresh-directory  download the register's current export and rebuild the directory
-                       (keeps the current data when the download fails or looks incomplete)
-    check-overrides    check the municipalities' own data files and print what they cover
-    check-facts        list every dated fact with its check date; exit 1 when this year has
-                       no abonnementstarief (--today and --facts to look ahead or at another file)
+start              prepare, train if needed, run the assistant with its demo page
+test               prepare, validate the data, run unit tests, train if needed, run the
+                   test stories, the end-to-end tests and the widget tests (headless Chromium)
+prepare            build the spaCy pipeline and the municipal directory
+generate           write the generated files (data/*/generated/): the flows' rules and the
+                   municipality lookup table
+train              train the model if the data changed
+refresh-directory  download the register's current export and rebuild the directory
+                   (keeps the current data when the download fails or looks incomplete)
+check-overrides    check the municipalities' own data files and print what they cover
+check-facts        list every dated fact with its check date; exit 1 when this year has
+                   no abonnementstarief (--today and --facts to look ahead or at another file)
 """
 
 import argparse
@@ -26,18 +26,27 @@ from typing import Callable, Dict, List, Optional
 from assistant import clock
 from assistant.content import directory as municipal_directory
 from assistant.content.facts import Facts, load_facts
-from assistant.content.facts_check import check_facts as facts_report, local_facts
+from assistant.content.facts_check import check_facts as facts_report
+from assistant.content.facts_check import local_facts
 from assistant.content.local_data import coverage_report, override_store
+from assistant.flows.dialogue import rules_yaml
 from assistant.runtime.model import ensure_model
 from assistant.runtime.servers import Ports, quiet_environment, serve_web, start_processes, wait_until_ready
-from assistant.flows.dialogue import rules_yaml
 from assistant.runtime.spacy_model import build_pipeline
 from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
 from assistant.settings import (
-    DIRECTORY_URL, GENERATED_LOOKUP_FILE, GENERATED_RULES_FILE, PROJECT_ROOT, REFRESHED_REGISTER_FILE, TODAY, VAR_DIR, VENV_BIN,
+    DIRECTORY_URL,
+    GENERATED_LOOKUP_FILE,
+    GENERATED_RULES_FILE,
+    PROJECT_ROOT,
+    REFRESHED_REGISTER_FILE,
+    TODAY,
+    VAR_DIR,
+    VENV_BIN,
 )
 from municipalities.nlu_lookup import lookup_yaml
-from municipalities.refresh import LIVE_URL, RefreshError, describe, refresh_directory as download_register
+from municipalities.refresh import LIVE_URL, RefreshError, describe
+from municipalities.refresh import refresh_directory as download_register
 from municipalities.zorgkantoren import load_zorgkantoren
 
 
@@ -45,9 +54,10 @@ def prepare() -> None:
     VAR_DIR.mkdir(exist_ok=True)
     build_pipeline()
     summary = municipal_directory.build()
+    register = municipal_directory.active_register().relative_to(PROJECT_ROOT)
     print(
         f"Municipal directory ready: {summary.municipalities} municipalities, {summary.places} places, "
-        f"{summary.postcodes} postcode areas (register: {municipal_directory.active_register().relative_to(PROJECT_ROOT)})."
+        f"{summary.postcodes} postcode areas (register: {register})."
     )
 
 
@@ -140,17 +150,15 @@ def test() -> None:
     ensure_chromium()
     ensure_npm_packages()
     rasa, python = str(VENV_BIN / "rasa"), str(VENV_BIN / "python")
+    _run("Lint (ruff, settings in pyproject.toml)", [str(VENV_BIN / "ruff"), "check", "."])
+    _run("Format (ruff)", [str(VENV_BIN / "ruff"), "format", "--check", "."])
     _run("Rasa data validation", [rasa, "data", "validate", "--fail-on-warnings"])
-    _run("Unit tests (directory, facts, answers, privacy, actions)", [python, "-m", "pytest", "tests", "--ignore=tests/e2e", "--ignore=tests/reliability", "--ignore=tests/widget", "-q"])
-    model = ensure_model()
-    _run(
-        "Test stories",
-        [rasa, "test", "core", "--model", str(model), "--stories", "tests/stories",
-         "--fail-on-prediction-errors", "--out", "var/results"],
-    )
+    _run("Unit tests (no servers, no browser)", [python, "-m", "pytest", "-q", "-m", "not servers and not chromium"])
+    stories = ["--stories", "tests/stories", "--fail-on-prediction-errors", "--out", "var/results"]
+    _run("Test stories", [rasa, "test", "core", "--model", str(ensure_model()), *stories])
     _run(
         "End-to-end, reliability and widget tests (real servers, the widget in headless Chromium)",
-        [python, "-m", "pytest", "tests/e2e", "tests/reliability", "tests/widget", "-q"],
+        [python, "-m", "pytest", "-q", "-m", "servers or chromium"],
     )
     print("\nAll tests passed.")
 
@@ -158,7 +166,13 @@ def test() -> None:
 def refresh_directory(url: str, allow_fewer: bool) -> None:
     """Exit code 1 when the download fails or is refused; the current data stays."""
     try:
-        print(describe(download_register(url, allow_fewer=allow_fewer, database_url=DIRECTORY_URL.get(), destination=REFRESHED_REGISTER_FILE)))
+        print(
+            describe(
+                download_register(
+                    url, allow_fewer=allow_fewer, database_url=DIRECTORY_URL.get(), destination=REFRESHED_REGISTER_FILE
+                )
+            )
+        )
     except RefreshError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
@@ -177,10 +191,14 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--url", default=LIVE_URL, help="refresh-directory: where to download the register export")
-    parser.add_argument("--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now")
+    parser.add_argument(
+        "--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now"
+    )
     parser.add_argument("--today", type=date.fromisoformat, help="check-facts: check as on this day (YYYY-MM-DD)")
     parser.add_argument("--facts", type=Path, help="check-facts: another facts file than assistant/content/facts.yml")
     arguments = parser.parse_args()

@@ -9,7 +9,6 @@ from typing import Optional
 from assistant.settings import TODAY
 
 
-
 def preview_day() -> Optional[date]:
     """The day set in WEGWIJZER_TODAY (YYYY-MM-DD), if any; ValueError when it is no date."""
     value = TODAY.get()

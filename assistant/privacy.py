@@ -31,10 +31,18 @@ STREET_SUFFIXES = (
     "straat|laan|weg|plein|singel|gracht|kade|dijk|hof|pad|steeg|dreef|park|baan|markt|ring|wal|"
     "plantsoen|boulevard|erf|veld|hoek|burcht|haven|kanaal|pier|oord|zoom|rade|horst|akker|brink"
 )
-ADDRESS = re.compile(rf"\b[A-Z]?[\w'-]{{0,40}}(?:{STREET_SUFFIXES})\s+\d{{1,5}}(?:\s?[a-zA-Z]\b|[-/]\d{{1,4}})?", re.IGNORECASE)
+ADDRESS = re.compile(
+    rf"\b[A-Z]?[\w'-]{{0,40}}(?:{STREET_SUFFIXES})\s+\d{{1,5}}(?:\s?[a-zA-Z]\b|[-/]\d{{1,4}})?", re.IGNORECASE
+)
 # A date with a year, in words or in numbers: a birth date identifies ("12 maart 1948", "12-3-1948").
-MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
-DATE = re.compile(rf"\b\d{{1,2}}\s*(?:{MONTHS})\.?\s*(?:19|20)\d{{2}}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}\b", re.IGNORECASE)
+MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+)
+DATE = re.compile(
+    rf"\b\d{{1,2}}\s*(?:{MONTHS})\.?\s*(?:19|20)\d{{2}}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}\b",
+    re.IGNORECASE,
+)
 FIELDS_WITH_TEXT = {"text", "value"}
 HIDDEN = "[verborgen]"
 # A Fernet token (version byte 0x80 in base64url): how the callback form keeps its answers

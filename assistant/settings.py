@@ -60,20 +60,49 @@ class Variable:
 RASA_PORT = Variable("WEGWIJZER_RASA_PORT", "5005", "the Rasa server: REST and socket.io")
 ACTIONS_PORT = Variable("WEGWIJZER_ACTIONS_PORT", "5055", "the action server")
 WEB_PORT = Variable("WEGWIJZER_WEB_PORT", "8080", "the demo pages, the widget and the admin API")
-ACTIONS_HOST = Variable("WEGWIJZER_ACTIONS_HOST", "127.0.0.1", "where the action server listens (an internal network in production)")
+ACTIONS_HOST = Variable(
+    "WEGWIJZER_ACTIONS_HOST", "127.0.0.1", "where the action server listens (an internal network in production)"
+)
 ACTION_URL = Variable("WEGWIJZER_ACTION_URL", "", "the action server's webhook, for the Rasa server (set by start)")
-ACTION_SECRET = Variable("WEGWIJZER_ACTION_SECRET", "", "shared by the Rasa server and the action server (new per run when empty)")
-ALLOWED_ORIGINS = Variable("WEGWIJZER_ALLOWED_ORIGINS", "", "the municipalities' sites whose pages may talk to Rasa, space-separated")
+ACTION_SECRET = Variable(
+    "WEGWIJZER_ACTION_SECRET", "", "shared by the Rasa server and the action server (new per run when empty)"
+)
+ALLOWED_ORIGINS = Variable(
+    "WEGWIJZER_ALLOWED_ORIGINS", "", "the municipalities' sites whose pages may talk to Rasa, space-separated"
+)
 TRACKER_DB = Variable("WEGWIJZER_TRACKER_DB", "var/tracker.db", "the conversation store (SQLite file)")
-DIRECTORY_URL = Variable("WEGWIJZER_DIRECTORY_URL", f"sqlite:///{VAR_DIR / 'directory.db'}", "the municipal directory's database")
-CALLBACK_URL = Variable("WEGWIJZER_CALLBACK_URL", f"sqlite:///{VAR_DIR / 'callbacks.db'}", "the callback requests' database")
-CALLBACK_KEY = Variable("WEGWIJZER_CALLBACK_KEY", "", "the Fernet key that seals callback requests (else var/callback.key)")
+DIRECTORY_URL = Variable(
+    "WEGWIJZER_DIRECTORY_URL", f"sqlite:///{VAR_DIR / 'directory.db'}", "the municipal directory's database"
+)
+CALLBACK_URL = Variable(
+    "WEGWIJZER_CALLBACK_URL", f"sqlite:///{VAR_DIR / 'callbacks.db'}", "the callback requests' database"
+)
+CALLBACK_KEY = Variable(
+    "WEGWIJZER_CALLBACK_KEY", "", "the Fernet key that seals callback requests (else var/callback.key)"
+)
 CALLBACK_KEY_FILE = VAR_DIR / "callback.key"
-ADMIN_TOKEN = Variable("WEGWIJZER_ADMIN_TOKEN", "", "the admin API's bearer token, at least 32 characters (closed when empty)")
+ADMIN_TOKEN = Variable(
+    "WEGWIJZER_ADMIN_TOKEN", "", "the admin API's bearer token, at least 32 characters (closed when empty)"
+)
+TEST_POSTGRES = Variable(
+    "WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres", "the PostgreSQL server the tests use"
+)
 TODAY = Variable("WEGWIJZER_TODAY", "", "answer as on this day (YYYY-MM-DD), to preview; never where residents talk")
 VARIABLES = (
-    RASA_PORT, ACTIONS_PORT, WEB_PORT, ACTIONS_HOST, ACTION_URL, ACTION_SECRET, ALLOWED_ORIGINS, TRACKER_DB,
-    DIRECTORY_URL, CALLBACK_URL, CALLBACK_KEY, ADMIN_TOKEN, TODAY,
+    RASA_PORT,
+    ACTIONS_PORT,
+    WEB_PORT,
+    ACTIONS_HOST,
+    ACTION_URL,
+    ACTION_SECRET,
+    ALLOWED_ORIGINS,
+    TRACKER_DB,
+    DIRECTORY_URL,
+    CALLBACK_URL,
+    CALLBACK_KEY,
+    ADMIN_TOKEN,
+    TEST_POSTGRES,
+    TODAY,
 )
 
 

@@ -49,16 +49,24 @@ async def classify(model: Path) -> List[Tuple[str, str]]:
 
 def print_table(results: List[Tuple[str, str]]) -> None:
     total = Counter(found for _, found in results)
-    print(f"{len(results)} held-out messages: " + ", ".join(f"{name} {100 * total[name] / len(results):.1f}%" for name in OUTCOMES))
+    print(
+        f"{len(results)} held-out messages: "
+        + ", ".join(f"{name} {100 * total[name] / len(results):.1f}%" for name in OUTCOMES)
+    )
     with_buttons = [(intent, found) for intent, found in results if intent in labels()]
     shares = Counter(found for _, found in with_buttons)
-    print(f"of which {len(with_buttons)} with a button label (topics, flows, a person): "
-          + ", ".join(f"{name} {100 * shares[name] / len(with_buttons):.1f}%" for name in OUTCOMES))
+    print(
+        f"of which {len(with_buttons)} with a button label (topics, flows, a person): "
+        + ", ".join(f"{name} {100 * shares[name] / len(with_buttons):.1f}%" for name in OUTCOMES)
+    )
     per_intent: Dict[str, Counter] = defaultdict(Counter)
     for intent, found in results:
         per_intent[intent][found] += 1
     worst = sorted(per_intent.items(), key=lambda item: item[1]["direct"] / sum(item[1].values()))[:8]
-    print("fewest answered directly: " + ", ".join(f"{intent} {counts['direct']}/{sum(counts.values())}" for intent, counts in worst))
+    print(
+        "fewest answered directly: "
+        + ", ".join(f"{intent} {counts['direct']}/{sum(counts.values())}" for intent, counts in worst)
+    )
 
 
 def main() -> None:

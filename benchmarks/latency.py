@@ -54,7 +54,10 @@ def report(label: str, timings: Dict[str, List[float]], seconds: float) -> None:
     turns = sum(len(values) for values in timings.values())
     print(f"\n{label}: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s")
     for kind, values in timings.items():
-        print(f"  {kind:9} p50 {statistics.median(values):6.0f} ms   p95 {percentile(values, 0.95):6.0f} ms   (n={len(values)})")
+        print(
+            f"  {kind:9} p50 {statistics.median(values):6.0f} ms   "
+            f"p95 {percentile(values, 0.95):6.0f} ms   (n={len(values)})"
+        )
 
 
 def print_memory(running: Running) -> None:

@@ -10,9 +10,9 @@ runs (an older commit, for a before and after), and reads its store and memory f
 
 Locust (the load tool of Rasa's own load-testing guidelines) is installed on first use in
 var/locust, an environment of its own: its gevent and Flask stay out of Rasa's pinned one.
-The users are in benchmarks/locustfile.py, their conversation in load_conversation.json. Prints a turn's p50/p95/p99, turns per second,
-failed turns, messages missing or out of order in the conversation store, and each
-server's memory (RSS) before and after the run, with its peak.
+The users are in benchmarks/locustfile.py, their conversation in load_conversation.json.
+Prints a turn's p50/p95/p99, turns per second, failed turns, messages missing or out of order
+in the conversation store, and each server's memory (RSS) before and after the run, with its peak.
 """
 
 import argparse
@@ -37,14 +37,19 @@ from assistant.settings import PROJECT_ROOT, VAR_DIR
 LOCUST_VERSION = "2.46.0"  # the last release for Python 3.10, the project's Python
 LOCUST_ENV = VAR_DIR / "locust"
 FAULT_MESSAGES = ("storing", "storing_gemeente")
-CONVERSATION: List[str] = json.loads((Path(__file__).with_name("load_conversation.json")).read_text(encoding="utf-8"))["turns"]
+CONVERSATION: List[str] = json.loads((Path(__file__).with_name("load_conversation.json")).read_text(encoding="utf-8"))[
+    "turns"
+]
 
 
 def locust() -> Path:
     """The locust command, installed in its own environment on first use."""
     command = LOCUST_ENV / "bin" / "locust"
     if not command.exists():
-        print(f"Installing Locust {LOCUST_VERSION} in {LOCUST_ENV.relative_to(PROJECT_ROOT)} (once, about 15 s) ...", flush=True)
+        print(
+            f"Installing Locust {LOCUST_VERSION} in {LOCUST_ENV.relative_to(PROJECT_ROOT)} (once, about 15 s) ...",
+            flush=True,
+        )
         subprocess.run([sys.executable, "-m", "venv", str(LOCUST_ENV)], check=True)
         subprocess.run([str(LOCUST_ENV / "bin" / "pip"), "install", "--quiet", f"locust=={LOCUST_VERSION}"], check=True)
     return command
@@ -54,7 +59,9 @@ def memory(pids: Dict[str, int]) -> Dict[str, Tuple[float, float]]:
     """Per server: RSS now and its peak so far (VmHWM), in MB, read from /proc (Linux)."""
     found = {}
     for name, pid in pids.items():
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+        fields = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+        )
         found[name] = (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
     return found
 
@@ -65,13 +72,29 @@ def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[s
     faults = [message_templates()[name][:40] for name in FAULT_MESSAGES]
     result = folder / "result.json"
     env = {
-        **os.environ, "WEGWIJZER_LOAD_SENDER_PREFIX": sender_prefix, "WEGWIJZER_LOAD_FAULTS": json.dumps(faults),
+        **os.environ,
+        "WEGWIJZER_LOAD_SENDER_PREFIX": sender_prefix,
+        "WEGWIJZER_LOAD_FAULTS": json.dumps(faults),
         "WEGWIJZER_LOAD_RESULT": str(result),
     }
     command = [
-        str(locust()), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "--host", url,
-        "--users", str(users), "--spawn-rate", str(users), "--run-time", "15m", "--stop-timeout", "60",
-        "--only-summary", "--loglevel", "WARNING",
+        str(locust()),
+        "-f",
+        str(Path(__file__).with_name("locustfile.py")),
+        "--headless",
+        "--host",
+        url,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        "15m",
+        "--stop-timeout",
+        "60",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
     ]
     subprocess.run(command, check=False, env=env, cwd=folder)
     return json.loads(result.read_text(encoding="utf-8"))
@@ -79,11 +102,10 @@ def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[s
 
 def stored_messages(tracker_db: Path, senders: List[str]) -> Dict[str, List[str]]:
     """The resident's messages of each conversation as the store keeps them, in order."""
+    placeholders = ",".join("?" * len(senders))
+    query = f"SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id IN ({placeholders}) ORDER BY id"
     with sqlite3.connect(tracker_db) as connection:
-        rows = connection.execute(
-            f"SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id IN ({','.join('?' * len(senders))}) ORDER BY id",
-            senders,
-        ).fetchall()
+        rows = connection.execute(query, senders).fetchall()
     found: Dict[str, List[str]] = {sender: [] for sender in senders}
     for sender, data in rows:
         found[sender].append(json.loads(data).get("text"))
@@ -100,12 +122,17 @@ def check_store(tracker_db: Path, senders: List[str]) -> Tuple[int, int]:
 
 def report(users: int, figures: Dict[str, Any], store: Tuple[int, int], before: Dict, after: Dict) -> None:
     turns, seconds = figures["turns"], figures["seconds"]
-    print(f"\n{users} users x {len(CONVERSATION)} turns: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s")
-    print(f"  turn  p50 {figures['p50']:.0f} ms   p95 {figures['p95']:.0f} ms   p99 {figures['p99']:.0f} ms   max {figures['max']:.0f} ms")
+    print(
+        f"\n{users} users x {len(CONVERSATION)} turns: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s"
+    )
+    print("  turn  " + "   ".join(f"{name} {figures[name]:.0f} ms" for name in ("p50", "p95", "p99", "max")))
     print(f"  failed turns (not 200, no text, or the fault message): {figures['failures']} {figures['errors'] or ''}")
     print(f"  messages missing from the store: {store[0]}; conversations out of order: {store[1]}")
     for name in before:
-        print(f"  {name:13} RSS before {before[name][0]:6.0f} MB   after {after[name][0]:6.0f} MB   peak {after[name][1]:6.0f} MB")
+        print(
+            f"  {name:13} RSS before {before[name][0]:6.0f} MB   "
+            f"after {after[name][0]:6.0f} MB   peak {after[name][1]:6.0f} MB"
+        )
 
 
 @contextmanager
@@ -120,7 +147,11 @@ def own_servers(logs: Optional[Path]) -> Iterator[Tuple[str, Path, Dict[str, int
         running = start_processes(ensure_model(), ports, tracker_db=str(tracker_db), log_dir=logs or Path(tmp))
         try:
             wait_until_ready(running, ports)
-            yield f"http://localhost:{ports.rasa}", tracker_db, {item.spec.name: item.process.pid for item in running.supervised}
+            yield (
+                f"http://localhost:{ports.rasa}",
+                tracker_db,
+                {item.spec.name: item.process.pid for item in running.supervised},
+            )
         finally:
             running.stop()
 

@@ -48,9 +48,14 @@ class Resident(HttpUser):
     def converse(self) -> None:
         for text in CONVERSATION:
             with self.client.post(
-                "/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, name="turn", catch_response=True,
+                "/webhooks/rest/webhook",
+                json={"sender": self.sender, "message": text},
+                name="turn",
+                catch_response=True,
             ) as response:
-                problem = problem_with(reply_of(response)) if response.status_code == 200 else f"HTTP {response.status_code}"
+                problem = (
+                    problem_with(reply_of(response)) if response.status_code == 200 else f"HTTP {response.status_code}"
+                )
                 if problem:
                     response.failure(problem)
         if next(finished) == self.environment.parsed_options.num_users:
@@ -63,7 +68,9 @@ def write_result(environment, **kwargs) -> None:
     """The final figures for benchmarks/load.py (Locust's CSV may miss the last seconds)."""
     total = environment.stats.total
     result = {
-        "turns": total.num_requests, "failures": total.num_failures, "max": total.max_response_time,
+        "turns": total.num_requests,
+        "failures": total.num_failures,
+        "max": total.max_response_time,
         "seconds": total.last_request_timestamp - total.start_time,
         **{f"p{share}": total.get_response_time_percentile(share / 100) for share in (50, 95, 99)},
         "errors": {str(error.error): error.occurrences for error in environment.stats.errors.values()},

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Dict
 
 from assistant.runtime.servers import quiet_environment
-from assistant.settings import PROJECT_ROOT, VENV_BIN
 from assistant.runtime.spacy_model import build_pipeline
+from assistant.settings import PROJECT_ROOT, VENV_BIN
 
 # config.yml, and every config in benchmarks/configs (Rasa's default and variants of ours), by name.
 CONFIGS: Dict[str, Path] = {
@@ -28,9 +28,24 @@ def cross_validate(name: str, folds: int) -> Dict:
     out = OUT_DIR / name
     started = time.monotonic()
     subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", str(CONFIGS[name]),
-         "--cross-validation", "--folds", str(folds), "--out", str(out)],
-        cwd=PROJECT_ROOT, env=quiet_environment(), check=True, stdout=subprocess.DEVNULL,
+        [
+            str(VENV_BIN / "rasa"),
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            str(CONFIGS[name]),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT_ROOT,
+        env=quiet_environment(),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     report = json.loads((out / "intent_report.json").read_text())
     report["_seconds"] = time.monotonic() - started
@@ -39,7 +54,11 @@ def cross_validate(name: str, folds: int) -> Dict:
 
 def intent_scores(report: Dict) -> Dict[str, Dict]:
     """The per-intent rows of a Rasa intent report (without the averages)."""
-    return {key: value for key, value in report.items() if isinstance(value, dict) and "support" in value and not key.endswith("avg")}
+    return {
+        key: value
+        for key, value in report.items()
+        if isinstance(value, dict) and "support" in value and not key.endswith("avg")
+    }
 
 
 def main() -> None:

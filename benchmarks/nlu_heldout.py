@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
 from assistant.runtime.servers import quiet_environment
-from assistant.settings import PROJECT_ROOT, VENV_BIN
 from assistant.runtime.spacy_model import build_pipeline
+from assistant.settings import PROJECT_ROOT, VENV_BIN
 from benchmarks.nlu_crossval import CONFIGS, intent_scores
 
 TEST_SETS = {name: PROJECT_ROOT / "tests" / f"nlu_{name}" / "nlu.yml" for name in ("heldout", "dev")}
@@ -38,12 +38,16 @@ def snapshot_training_data(out_dir: Path) -> Path:
 
 
 def run_rasa(log: Path, *arguments: str) -> None:
-    """A rasa command in the project, its output appended to `log`; RASA_MAX_CACHE_SIZE=0 turns off the training cache."""
+    """A rasa command in the project, its output appended to `log`; RASA_MAX_CACHE_SIZE=0 turns
+    off the training cache."""
     with log.open("a") as output:
         subprocess.run(
             [str(VENV_BIN / "rasa"), *arguments],
-            cwd=PROJECT_ROOT, env={**quiet_environment(), "RASA_MAX_CACHE_SIZE": "0"}, check=True,
-            stdout=output, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env={**quiet_environment(), "RASA_MAX_CACHE_SIZE": "0"},
+            check=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
 
 
@@ -55,8 +59,17 @@ def train_and_test(name: str, training_data: Path, test_set: Path, out_dir: Path
     log = out / "rasa.log"
     started = time.monotonic()
     run_rasa(
-        log, "train", "nlu", "--config", str(CONFIGS[name]), "--nlu", str(training_data),
-        "--out", str(out), "--fixed-model-name", "model",
+        log,
+        "train",
+        "nlu",
+        "--config",
+        str(CONFIGS[name]),
+        "--nlu",
+        str(training_data),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        "model",
     )
     seconds = time.monotonic() - started
     run_rasa(log, "test", "nlu", "--nlu", str(test_set), "--model", str(out / "model.tar.gz"), "--out", str(out))
@@ -95,10 +108,13 @@ def print_details(name: str, report: Dict, top: int, training_data: Path, out_di
     print(f"{'intent':42} {'prec':>5} {'rec':>5} {'F1':>5} {'n':>3}")
     for intent, values in sorted(intent_scores(report).items(), key=lambda item: (item[1]["f1-score"], item[0])):
         mark = "" if intent in known else " *"
-        print(f"{intent + mark:42} {values['precision']:5.2f} {values['recall']:5.2f} {values['f1-score']:5.2f} {values['support']:3d}")
+        print(
+            f"{intent + mark:42} {values['precision']:5.2f} {values['recall']:5.2f} "
+            f"{values['f1-score']:5.2f} {values['support']:3d}"
+        )
     print(f"\n{name}: most frequent confusions (intent -> predicted, count, first example)")
     for (intent, predicted), count, text in confusions(out_dir / name, top):
-        print(f"{count:3d}  {intent} -> {predicted}   \"{text[:60]}\"")
+        print(f'{count:3d}  {intent} -> {predicted}   "{text[:60]}"')
 
 
 def main() -> None:

@@ -19,7 +19,9 @@ KINDS: Dict[str, Callable[[int], str]] = {
     "dots": lambda size: "a." * (size // 2),
     "local parts and @": lambda size: ("x" * 63 + "@") * (size // 64),
     "digits and dashes": lambda size: "1-" * (size // 2),
-    "Dutch text with numbers": lambda size: ("Mijn bsn is 111222333 en mijn nummer 06-12345678, 1011 AB. " * (size // 60 + 1))[:size],
+    "Dutch text with numbers": lambda size: (
+        "Mijn bsn is 111222333 en mijn nummer 06-12345678, 1011 AB. " * (size // 60 + 1)
+    )[:size],
 }
 
 
@@ -35,7 +37,7 @@ def main() -> None:
         for size in SIZES:
             text = make(size)
             now = seconds(redact, text)
-            baseline = seconds(lambda value: OLD_EMAIL.sub('[e-mail]', value), text) if size <= BASELINE_UP_TO else None
+            baseline = seconds(lambda value: OLD_EMAIL.sub("[e-mail]", value), text) if size <= BASELINE_UP_TO else None
             old = f"{baseline:18.3f}s" if baseline is not None else f"{'(not run)':>19}"
             print(f"{kind:26} {len(text):>10,} {now:12.3f}s {old}")
 

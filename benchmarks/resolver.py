@@ -32,7 +32,8 @@ def inputs(directory: Directory) -> Dict[str, List[str]]:
         "PC6 (1011 AB)": [f"{pc4} AB" for pc4 in directory.postcodes()],
         "typos (a letter dropped)": [name[:4] + name[5:] for name in long_names],
         "sentences": [f"Wat is het nummer van het Wmo-loket in {place}?" for place in places],
-        "garbage": ["Bank", "asdf", "ik wil een mens spreken", "<script>alert(1)</script>", "🏠🏠🏠", "x" * 10_240] * 50,
+        "garbage": ["Bank", "asdf", "ik wil een mens spreken", "<script>alert(1)</script>", "🏠🏠🏠", "x" * 10_240]
+        * 50,
     }
 
 

@@ -50,9 +50,7 @@ class Municipality:
     @classmethod
     def from_row(cls, row: MunicipalityRow) -> "Municipality":
         addresses = {
-            address.kind: Address(
-                address.street, address.house_number, address.po_box, address.postcode, address.city
-            )
+            address.kind: Address(address.street, address.house_number, address.po_box, address.postcode, address.city)
             for address in row.addresses
         }
         return cls(
@@ -98,9 +96,7 @@ class Directory:
 
     def __init__(self, municipalities: List[Municipality], postcodes: Dict[str, List[PostcodeArea]]) -> None:
         self._by_code = {municipality.cbs_code: municipality for municipality in municipalities}
-        self._postcodes = {
-            pc4: sorted(areas, key=lambda area: -area.share) for pc4, areas in postcodes.items()
-        }
+        self._postcodes = {pc4: sorted(areas, key=lambda area: -area.share) for pc4, areas in postcodes.items()}
 
     @classmethod
     def load(cls, database_url: str) -> "Directory":

@@ -94,10 +94,7 @@ def _address_rows(cell: str) -> List[AddressRow]:
                 AddressRow(
                     kind=kind,
                     street=fields.get("openbareRuimte"),
-                    house_number=" ".join(
-                        filter(None, [fields.get("huisnummer"), fields.get("toevoeging")])
-                    )
-                    or None,
+                    house_number=" ".join(filter(None, [fields.get("huisnummer"), fields.get("toevoeging")])) or None,
                     po_box=fields.get("postbus"),
                     postcode=fields.get("postcode"),
                     city=place_name_case(fields.get("woonplaats") or "") or None,

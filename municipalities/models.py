@@ -20,9 +20,7 @@ class MunicipalityRow(Base):
     appointment_url = Column(String(500))
     register_updated = Column(String(10))  # "Laatste mutatie", dd-mm-yyyy
 
-    addresses = relationship(
-        "AddressRow", cascade="all, delete-orphan", order_by="AddressRow.kind"
-    )
+    addresses = relationship("AddressRow", cascade="all, delete-orphan", order_by="AddressRow.kind")
     places = relationship("PlaceRow", cascade="all, delete-orphan", order_by="PlaceRow.name")
 
 

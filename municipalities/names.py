@@ -14,8 +14,24 @@ from typing import List
 # "wij kampen met", "dat kan leiden tot"): inside a sentence they only count as a
 # municipality with a capital, and as an NLU entity only with a capital.
 COMMON_WORD_NAMES = frozenset(
-    {"Assen", "Beek", "Best", "Buren", "Duiven", "Goes", "Hoorn", "Houten", "Huizen",
-     "Hulst", "Kampen", "Leiden", "Putten", "Sluis", "Stein", "Weert"}
+    {
+        "Assen",
+        "Beek",
+        "Best",
+        "Buren",
+        "Duiven",
+        "Goes",
+        "Hoorn",
+        "Houten",
+        "Huizen",
+        "Hulst",
+        "Kampen",
+        "Leiden",
+        "Putten",
+        "Sluis",
+        "Stein",
+        "Weert",
+    }
 )
 
 _WORD = re.compile(r"[^\W_]+")

@@ -112,7 +112,10 @@ def _mapping(value: Any, name: str, allowed: Set[str]) -> Dict[str, Any]:
         raise _Invalid(name, "hier hoort een lijstje velden (naam: waarde)")
     unknown = sorted(str(key) for key in value if key not in allowed)
     if unknown:
-        raise _Invalid(f"{name}.{unknown[0]}" if name else unknown[0], f"onbekend veld; toegestaan zijn: {', '.join(sorted(allowed))}")
+        raise _Invalid(
+            f"{name}.{unknown[0]}" if name else unknown[0],
+            f"onbekend veld; toegestaan zijn: {', '.join(sorted(allowed))}",
+        )
     return value
 
 
@@ -210,15 +213,23 @@ def _contribution(value: Any, rules: Rules) -> LocalContribution:
     unknown = [year for year in years if year not in rules.national_maximum]
     if unknown or not years:
         known = ", ".join(str(known_year) for known_year in sorted(rules.national_maximum))
-        raise _Invalid("eigen_bijdrage.jaar", f"'{unknown[0] if unknown else ''}' is geen jaar met een bekend landelijk bedrag ({known})")
+        raise _Invalid(
+            "eigen_bijdrage.jaar",
+            f"'{unknown[0] if unknown else ''}' is geen jaar met een bekend landelijk bedrag ({known})",
+        )
     amount = _text(data.get("bedrag_per_maand"), "eigen_bijdrage.bedrag_per_maand", required=True)
     if not _AMOUNT.fullmatch(amount):
-        raise _Invalid("eigen_bijdrage.bedrag_per_maand", f"'{amount}' is geen bedrag; schrijf bijvoorbeeld \"0,00\" of \"17,50\"")
+        raise _Invalid(
+            "eigen_bijdrage.bedrag_per_maand", f'\'{amount}\' is geen bedrag; schrijf bijvoorbeeld "0,00" of "17,50"'
+        )
     for year in years:
         maximum = rules.national_maximum[year]
         if Decimal(amount.replace(",", ".")) >= maximum:
             shown = f"{maximum:.2f}".replace(".", ",")
-            raise _Invalid("eigen_bijdrage.bedrag_per_maand", f"€ {amount} is niet lager dan het landelijke maximum in {year} (€ {shown})")
+            raise _Invalid(
+                "eigen_bijdrage.bedrag_per_maand",
+                f"€ {amount} is niet lager dan het landelijke maximum in {year} (€ {shown})",
+            )
     return LocalContribution(
         years=tuple(years),
         monthly_amount=amount,
@@ -240,7 +251,8 @@ def _groups(value: Any, name: str) -> Tuple[str, ...]:
 def _answers(value: Any, rules: Rules) -> Dict[str, str]:
     data = _mapping(value, "antwoorden", rules.topics)
     return {
-        topic: _text(text, f"antwoorden.{topic}", required=True, longest=MAX_ANSWER_LENGTH) for topic, text in data.items()
+        topic: _text(text, f"antwoorden.{topic}", required=True, longest=MAX_ANSWER_LENGTH)
+        for topic, text in data.items()
     }
 
 
@@ -251,7 +263,21 @@ def parse_override(path: Path, rules: Rules) -> Override:
         file_code = path.stem.upper()
         if not re.fullmatch(r"GM\d{4}", path.stem):
             raise _Invalid("", "de bestandsnaam moet de CBS-code zijn, bijvoorbeeld GM0394.yml")
-        data = _mapping(data, "", {"gemeente", "bron", "volgens", "bron_datum", "gecontroleerd", "wmo_loket", "clientondersteuning", "eigen_bijdrage", "antwoorden"})
+        data = _mapping(
+            data,
+            "",
+            {
+                "gemeente",
+                "bron",
+                "volgens",
+                "bron_datum",
+                "gecontroleerd",
+                "wmo_loket",
+                "clientondersteuning",
+                "eigen_bijdrage",
+                "antwoorden",
+            },
+        )
         code = _text(data.get("gemeente"), "gemeente", required=True).upper()
         if code not in rules.cbs_codes:
             raise _Invalid("gemeente", f"'{code}' is geen bestaande CBS-code van een gemeente")
@@ -267,7 +293,10 @@ def parse_override(path: Path, rules: Rules) -> Override:
             source_date=_date(data["bron_datum"], "bron_datum", rules) if data.get("bron_datum") else None,
             source_by=_source_by(data, "volgens"),
             wmo_desk=_contact(data["wmo_loket"], "wmo_loket", with_audiences=False) if data.get("wmo_loket") else None,
-            support=tuple(_contact(item, f"clientondersteuning[{index + 1}]", with_audiences=True) for index, item in enumerate(support)),
+            support=tuple(
+                _contact(item, f"clientondersteuning[{index + 1}]", with_audiences=True)
+                for index, item in enumerate(support)
+            ),
             contribution=_contribution(data["eigen_bijdrage"], rules) if data.get("eigen_bijdrage") else None,
             answers=_answers(data["antwoorden"], rules) if data.get("antwoorden") else {},
         )

@@ -12,8 +12,13 @@ class Progress:
     """
 
     def __init__(
-        self, label: str, total: Optional[int] = None, unit: str = "", stream: TextIO = sys.stderr,
-        delay: float = 1.0, interval: float = 0.5,
+        self,
+        label: str,
+        total: Optional[int] = None,
+        unit: str = "",
+        stream: TextIO = sys.stderr,
+        delay: float = 1.0,
+        interval: float = 0.5,
     ) -> None:
         self.label, self.total, self.unit, self.stream = label, total, unit, stream
         self.delay, self.interval = delay, interval

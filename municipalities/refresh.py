@@ -113,8 +113,11 @@ def _download(
 ) -> bytes:
     """The body of a GET, retried on connection errors and on HTTP 429, 500, 502, 503 and 504."""
     retry = Retry(
-        total=retries, backoff_factor=backoff, status_forcelist=RETRY_STATUSES,
-        allowed_methods={"GET"}, raise_on_status=False,
+        total=retries,
+        backoff_factor=backoff,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods={"GET"},
+        raise_on_status=False,
     )
     with requests.Session() as session:
         session.mount("http://", HTTPAdapter(max_retries=retry))

@@ -47,14 +47,20 @@ CUE_WORDS = frozenset(normalise("in te uit gemeente gem woonplaats dorp plaats p
 
 # Province suffixes the register adds to place names that occur more than once: "Hengelo GLD".
 PROVINCES = {
-    "DR": "Drenthe", "FL": "Flevoland", "FR": "Friesland", "GN": "Groningen", "GLD": "Gelderland",
-    "LB": "Limburg", "NB": "Noord-Brabant", "NH": "Noord-Holland", "OV": "Overijssel",
-    "UT": "Utrecht", "ZH": "Zuid-Holland", "ZL": "Zeeland",
+    "DR": "Drenthe",
+    "FL": "Flevoland",
+    "FR": "Friesland",
+    "GN": "Groningen",
+    "GLD": "Gelderland",
+    "LB": "Limburg",
+    "NB": "Noord-Brabant",
+    "NH": "Noord-Holland",
+    "OV": "Overijssel",
+    "UT": "Utrecht",
+    "ZH": "Zuid-Holland",
+    "ZL": "Zeeland",
 }
-REGIONS = {
-    normalise(name): name
-    for name in [*PROVINCES.values(), "Fryslân", "Brabant", "Holland", "Nederland"]
-}
+REGIONS = {normalise(name): name for name in [*PROVINCES.values(), "Fryslân", "Brabant", "Holland", "Nederland"]}
 _PROVINCE_SUFFIX = re.compile(rf"^(.+) ({'|'.join(PROVINCES)})$")
 _CBS_CODE = re.compile(r"\bGM ?(\d{4})\b", re.IGNORECASE)
 _PC6 = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})( ?)([A-Za-z]{2})(?![\dA-Za-z])")
@@ -125,7 +131,9 @@ class Resolver:
         self._index: Dict[str, _Entry] = {}
         for municipality in directory.all():
             for name in (municipality.name, municipality.short_name):
-                self._add(name, _Entry(0, Via.NAME, municipality.name, (municipality.cbs_code,), name in COMMON_WORD_NAMES))
+                self._add(
+                    name, _Entry(0, Via.NAME, municipality.name, (municipality.cbs_code,), name in COMMON_WORD_NAMES)
+                )
         for alias in aliases:
             self._add(alias.name, _Entry(1, Via.ALIAS, alias.name, alias.cbs_codes))
         for municipality in directory.all():
@@ -181,7 +189,9 @@ class Resolver:
         that name (there is a Zeeland in Maashorst and a Nederland in Steenwijkerland)."""
         village = self._index.get(normalise(region))
         codes = village.cbs_codes if village else ()
-        return Resolution(Outcome.REGION, tuple(self._directory.by_code(code) for code in codes), Via.PLACE if codes else None, region)
+        return Resolution(
+            Outcome.REGION, tuple(self._directory.by_code(code) for code in codes), Via.PLACE if codes else None, region
+        )
 
     def _names_in(self, text_words: List[Word], core: Tuple[int, int]) -> List[_Entry]:
         """Known names in the text, longest first, not overlapping."""
@@ -212,7 +222,9 @@ class Resolver:
         label = best[0].label if len(best) == 1 else ""
         if len(codes) == 1:
             return self._found(codes, via or best[0].via, label)
-        candidates = sorted((self._directory.by_code(code) for code in codes), key=lambda municipality: municipality.name)
+        candidates = sorted(
+            (self._directory.by_code(code) for code in codes), key=lambda municipality: municipality.name
+        )
         return Resolution(Outcome.AMBIGUOUS, tuple(candidates[:MAX_CANDIDATES]), via or best[0].via, label)
 
     def _found(self, codes: List[str], via: Via, matched: str) -> Resolution:

@@ -21,18 +21,15 @@ from sqlalchemy.engine import make_url
 from assistant import clock
 from assistant.runtime.model import ensure_model
 from assistant.runtime.servers import Ports, Running, start_processes, wait_until_ready
-from assistant.settings import ALLOWED_ORIGINS
-from assistant.settings import DIRECTORY_URL, TODAY
-
+from assistant.settings import ALLOWED_ORIGINS, CALLBACK_KEY, CALLBACK_URL, DIRECTORY_URL, TEST_POSTGRES, TODAY
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
 from municipalities.resolver import Resolver
+from tests.support.clock import TEST_DAY
 
-# The day every test runs on, unless it freezes another: no test depends on the calendar.
-TEST_DAY = date(2026, 11, 22)
-CALLBACK_VARIABLES = ("WEGWIJZER_CALLBACK_URL", "WEGWIJZER_CALLBACK_KEY")
-POSTGRES_SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+CALLBACK_VARIABLES = (CALLBACK_URL.name, CALLBACK_KEY.name)
+POSTGRES_SERVER = TEST_POSTGRES.get()
 
 
 def _clear_services_cache() -> None:
@@ -149,11 +146,18 @@ def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
     callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
     # The widget tests serve pages on free ports of localhost: those origins may call Rasa.
     origins = {ALLOWED_ORIGINS.name: r"http://localhost:\d+"}
-    with environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))), running_servers(tmp, origins) as started:
+    with (
+        environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))),
+        running_servers(tmp, origins) as started,
+    ):
         ports = started.ports
         yield {
-            "url": f"http://localhost:{ports.rasa}", "actions_url": f"http://localhost:{ports.actions}", "tracker_db": tmp / "tracker.db",
-            "callback_url": callback_url, "callback_key": callback_key.encode(), "callback_db": tmp / "callbacks.db",
+            "url": f"http://localhost:{ports.rasa}",
+            "actions_url": f"http://localhost:{ports.actions}",
+            "tracker_db": tmp / "tracker.db",
+            "callback_url": callback_url,
+            "callback_key": callback_key.encode(),
+            "callback_db": tmp / "callbacks.db",
         }
 
 
@@ -185,3 +189,17 @@ def chat(servers):
 
     say.sender = sender
     return say
+
+
+# The markers of pyproject.toml, set by where a test lives and what it uses, so that
+# `-m "not servers and not chromium"` selects the tests that need neither.
+MARKERS_BY_FOLDER = {"e2e": ("servers",), "reliability": ("servers",), "widget": ("servers", "chromium")}
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        for marker in MARKERS_BY_FOLDER.get(folder, ()):
+            item.add_marker(marker)
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker("postgres")

@@ -6,8 +6,8 @@ import logging
 
 import structlog
 
-from assistant.rasa_plugins import rasa_logging
 from assistant.log_privacy import RedactingFilter, scrub
+from assistant.rasa_plugins import rasa_logging
 
 BSN, PHONE = "111222333", "06-12345678"
 
@@ -50,7 +50,11 @@ def test_structured_tracebacks_lose_their_frame_locals():
 def test_rasa_events_hide_what_the_resident_typed():
     event = {"event": "rest.message.received.timeout", "text": "mijn moeder heeft dementie", "sender": f"bel {PHONE}"}
     hidden = rasa_logging.hide_resident_text(None, "error", event)
-    assert hidden == {"event": "rest.message.received.timeout", "text": rasa_logging.HIDDEN, "sender": "bel [telefoonnummer]"}
+    assert hidden == {
+        "event": "rest.message.received.timeout",
+        "text": rasa_logging.HIDDEN,
+        "sender": "bel [telefoonnummer]",
+    }
 
 
 def test_the_structlog_configuration_has_the_processor_in_front_and_no_locals():

@@ -14,24 +14,57 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from assistant.settings import PROJECT_ROOT
+
 TEST_SETS = {name: PROJECT_ROOT / "tests" / f"nlu_{name}" / "nlu.yml" for name in ("heldout", "dev")}
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
 
 SMALL_TALK = [
-    "greet", "goodbye", "thanks", "english", "affirm", "deny", "dont_know", "stop", "go_back",
-    "human_handover", "callback_request",
+    "greet",
+    "goodbye",
+    "thanks",
+    "english",
+    "affirm",
+    "deny",
+    "dont_know",
+    "stop",
+    "go_back",
+    "human_handover",
+    "callback_request",
 ]
 TOPICS = [
     "out_of_scope",
-    "clientondersteuning_wat", "clientondersteuning_kosten_onafhankelijk", "clientondersteuning_wie",
-    "clientondersteuning_aanvragen", "clientondersteuning_keukentafelgesprek", "wlz_clientondersteuning",
-    "wmo_aanvragen", "wmo_persoonlijk_plan", "wmo_besluit", "wmo_bezwaar", "wmo_voorzieningen",
-    "eigen_bijdrage_wat", "eigen_bijdrage_hoeveel", "eigen_bijdrage_wie_betaalt", "eigen_bijdrage_brief_cak",
-    "eigen_bijdrage_inkomen", "eigen_bijdrage_check",
-    "pgb_wat", "pgb_voorwaarden", "pgb_aanvragen", "pgb_trekkingsrecht", "pgb_of_zorg_in_natura",
-    "pgb_besteden", "pgb_familie", "pgb_check",
-    "mantelzorg", "respijtzorg", "jeugdhulp", "wlz_indicatie", "gemeente_contact", "inform_gemeente",
+    "clientondersteuning_wat",
+    "clientondersteuning_kosten_onafhankelijk",
+    "clientondersteuning_wie",
+    "clientondersteuning_aanvragen",
+    "clientondersteuning_keukentafelgesprek",
+    "wlz_clientondersteuning",
+    "wmo_aanvragen",
+    "wmo_persoonlijk_plan",
+    "wmo_besluit",
+    "wmo_bezwaar",
+    "wmo_voorzieningen",
+    "eigen_bijdrage_wat",
+    "eigen_bijdrage_hoeveel",
+    "eigen_bijdrage_wie_betaalt",
+    "eigen_bijdrage_brief_cak",
+    "eigen_bijdrage_inkomen",
+    "eigen_bijdrage_check",
+    "pgb_wat",
+    "pgb_voorwaarden",
+    "pgb_aanvragen",
+    "pgb_trekkingsrecht",
+    "pgb_of_zorg_in_natura",
+    "pgb_besteden",
+    "pgb_familie",
+    "pgb_check",
+    "mantelzorg",
+    "respijtzorg",
+    "jeugdhulp",
+    "wlz_indicatie",
+    "gemeente_contact",
+    "inform_gemeente",
 ]
 MINIMUM = {
     "heldout": {**{intent: 15 for intent in SMALL_TALK}, **{intent: 20 for intent in TOPICS}},
@@ -78,8 +111,11 @@ def test_every_intent_is_there_and_nothing_else(test_set, examples):
 
 
 def test_each_intent_has_enough_examples(test_set, examples):
-    too_few = {intent: len(examples.get(intent, [])) for intent, minimum in MINIMUM[test_set].items()
-               if len(examples.get(intent, [])) < minimum}
+    too_few = {
+        intent: len(examples.get(intent, []))
+        for intent, minimum in MINIMUM[test_set].items()
+        if len(examples.get(intent, [])) < minimum
+    }
     assert too_few == {}
 
 

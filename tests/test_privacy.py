@@ -167,11 +167,20 @@ def message(text: str) -> dict:
 
 def test_the_callback_slots_values_are_hidden_the_consent_and_empty_slots_kept():
     events = [
-        slot("callback_naam", "Jan de Vries"), slot("callback_telefoon", "06 1234 5678"), slot("callback_vraag", "Hulp?"),
-        slot("callback_toestemming", True), slot("callback_naam", None), slot("gemeente", "Utrecht"),
+        slot("callback_naam", "Jan de Vries"),
+        slot("callback_telefoon", "06 1234 5678"),
+        slot("callback_vraag", "Hulp?"),
+        slot("callback_toestemming", True),
+        slot("callback_naam", None),
+        slot("gemeente", "Utrecht"),
     ]
     assert [event["value"] for event in protect_events(events, None)] == [
-        "[verborgen]", "[verborgen]", "[verborgen]", True, None, "Utrecht",
+        "[verborgen]",
+        "[verborgen]",
+        "[verborgen]",
+        True,
+        None,
+        "Utrecht",
     ]
 
 
@@ -179,8 +188,12 @@ def test_the_callback_slots_values_are_hidden_the_consent_and_empty_slots_kept()
 def test_the_residents_answer_to_a_callback_question_is_hidden(requested_slot):
     (stored,) = protect_events([message("Jan de Vries")], requested_slot)
 
-    assert stored["text"] == stored["parse_data"]["text"] == stored["parse_data"]["entities"][0]["value"] == "[verborgen]"
-    assert stored["parse_data"]["intent"] == {"name": "inform"} and stored["parse_data"]["entities"][0]["entity"] == "naam"
+    assert (
+        stored["text"] == stored["parse_data"]["text"] == stored["parse_data"]["entities"][0]["value"] == "[verborgen]"
+    )
+    assert (
+        stored["parse_data"]["intent"] == {"name": "inform"} and stored["parse_data"]["entities"][0]["entity"] == "naam"
+    )
 
 
 @pytest.mark.parametrize("requested_slot", [None, "gemeente", "callback_toestemming"])
@@ -190,10 +203,17 @@ def test_other_answers_are_only_masked(requested_slot):
 
 
 def test_the_requested_slot_is_followed_through_the_events():
-    events = [message("hallo"), slot("requested_slot", "callback_vraag"), message("Mijn vraag"),
-              slot("requested_slot", "callback_toestemming"), message("ja")]
+    events = [
+        message("hallo"),
+        slot("requested_slot", "callback_vraag"),
+        message("Mijn vraag"),
+        slot("requested_slot", "callback_toestemming"),
+        message("ja"),
+    ]
     assert [event["text"] for event in protect_events(events, None) if event["event"] == "user"] == [
-        "hallo", "[verborgen]", "ja",
+        "hallo",
+        "[verborgen]",
+        "ja",
     ]
 
 

@@ -15,13 +15,13 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.answer_question import ActionAnswerQuestion
 from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
 from assistant import clock
-from assistant.flows import eigen_bijdrage as check
 from assistant.content.answers import Answer, Local, build_answer, load_answer_texts, topics
 from assistant.content.facts import load_facts
+from assistant.flows import eigen_bijdrage
 from assistant.flows.questions import DONT_KNOW
 from assistant.settings import TODAY
 from municipalities.overrides import LocalContribution, Override
-from test_actions import DOMAIN, make_tracker, texts
+from tests.support.trackers import DOMAIN, make_tracker, texts
 
 FACTS = load_facts()
 LAST_KNOWN = FACTS.latest_tariff()
@@ -29,8 +29,13 @@ NEW_YEAR_EVE, NEW_YEAR, LATER = date(2026, 12, 31), date(2027, 1, 1), date(2028,
 DAYS = [NEW_YEAR_EVE, NEW_YEAR, LATER]
 AMOUNT_TOPICS = [topic for topic in topics() if "{maximum}" in load_answer_texts()[topic]["text"]]
 CAK_WEBSITE, CAK_PHONE = FACTS.facts["website_cak"].text, FACTS.facts["telefoon_cak"].text
-P, Y, C, PA, AL = check.PROVISION, check.YEAR, check.CHILD, check.PARTNER, check.ALREADY_PAYS
-PAYS_AT_MOST = {P: "huishoudelijke_hulp", C: "nee", PA: "nee", AL: "nee", "eb_gemeente_overgeslagen": True}
+PAYS_AT_MOST = {
+    eigen_bijdrage.PROVISION: "huishoudelijke_hulp",
+    eigen_bijdrage.CHILD: "nee",
+    eigen_bijdrage.PARTNER: "nee",
+    eigen_bijdrage.ALREADY_PAYS: "nee",
+    "eb_gemeente_overgeslagen": True,
+}
 
 
 def amounts_have_their_own_year(text: str) -> None:
@@ -43,7 +48,10 @@ def amounts_have_their_own_year(text: str) -> None:
 
 def says_not_known_yet(text: str, year: int) -> None:
     assert f"Het bedrag voor {year} weet ik nog niet." in text
-    assert f"Het laatste bedrag dat ik ken, is van {LAST_KNOWN.year}: maximaal € {LAST_KNOWN.amount} per {LAST_KNOWN.period}." in text
+    assert (
+        f"Het laatste bedrag dat ik ken, is van {LAST_KNOWN.year}: "
+        f"maximaal € {LAST_KNOWN.amount} per {LAST_KNOWN.period}." in text
+    )
     assert CAK_WEBSITE in text and CAK_PHONE in text
     assert f"In {year} betaalt u" not in text
 
@@ -64,9 +72,14 @@ def verdict(slots: Dict[str, str]) -> str:
 
 def read_year(intent: str, text: str) -> List[dict]:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(intent, text, slots={REQUESTED_SLOT: Y, P: "vervoer"}, active_loop="eigen_bijdrage_form")
+    tracker = make_tracker(
+        intent,
+        text,
+        slots={REQUESTED_SLOT: eigen_bijdrage.YEAR, eigen_bijdrage.PROVISION: "vervoer"},
+        active_loop="eigen_bijdrage_form",
+    )
     events = asyncio.run(ValidateEigenBijdrageForm().run(dispatcher, tracker, DOMAIN))
-    return [event["value"] for event in events if event.get("name") == Y], texts(dispatcher)
+    return [event["value"] for event in events if event.get("name") == eigen_bijdrage.YEAR], texts(dispatcher)
 
 
 def test_the_facts_file_has_no_2027_amount_yet():
@@ -79,7 +92,12 @@ def test_the_facts_file_has_no_2027_amount_yet():
 
 
 def test_the_answers_that_name_the_maximum():
-    assert sorted(AMOUNT_TOPICS) == ["eigen_bijdrage_hoeveel", "eigen_bijdrage_inkomen", "eigen_bijdrage_wat", "eigen_bijdrage_wie_betaalt"]
+    assert sorted(AMOUNT_TOPICS) == [
+        "eigen_bijdrage_hoeveel",
+        "eigen_bijdrage_inkomen",
+        "eigen_bijdrage_wat",
+        "eigen_bijdrage_wie_betaalt",
+    ]
 
 
 @pytest.mark.parametrize("topic", AMOUNT_TOPICS)
@@ -117,8 +135,12 @@ def test_a_year_the_resident_names_is_answered_for_that_year(freeze_today):
 
 def test_a_local_rate_is_not_added_to_a_year_it_was_not_given_for(freeze_today):
     freeze_today(NEW_YEAR)
-    contribution = LocalContribution((2026,), "0,00", ("inwoners met een laag inkomen",), "https://www.example.nl/eigen-bijdrage")
-    local = Local("Voorbeeld", Override("GM0363", "https://www.example.nl", date(2026, 11, 1), contribution=contribution))
+    contribution = LocalContribution(
+        (2026,), "0,00", ("inwoners met een laag inkomen",), "https://www.example.nl/eigen-bijdrage"
+    )
+    local = Local(
+        "Voorbeeld", Override("GM0363", "https://www.example.nl", date(2026, 11, 1), contribution=contribution)
+    )
     text = build_answer("eigen_bijdrage_hoeveel", local=local).text
     says_not_known_yet(text, 2027)
     assert "inwoners met een laag inkomen" not in text
@@ -128,7 +150,9 @@ def test_a_local_rate_is_not_added_to_a_year_it_was_not_given_for(freeze_today):
 # --- The eigen-bijdrage check ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("day, buttons", [(NEW_YEAR_EVE, ["2026", "2025"]), (NEW_YEAR, ["2027", "2026"]), (LATER, ["2028"])])
+@pytest.mark.parametrize(
+    "day, buttons", [(NEW_YEAR_EVE, ["2026", "2025"]), (NEW_YEAR, ["2027", "2026"]), (LATER, ["2028"])]
+)
 def test_the_year_question_offers_this_year_and_last_year_with_a_known_amount(day, buttons, freeze_today):
     freeze_today(day)
     dispatcher = CollectingDispatcher()
@@ -156,7 +180,7 @@ def test_a_typed_year_without_an_amount_is_taken_when_it_is_this_year_or_next_ye
 @pytest.mark.parametrize("day", [NEW_YEAR, LATER])
 def test_the_check_gives_an_honest_verdict_for_a_year_without_an_amount(day, freeze_today):
     freeze_today(day)
-    for slots in (PAYS_AT_MOST, {**PAYS_AT_MOST, Y: str(day.year)}):
+    for slots in (PAYS_AT_MOST, {**PAYS_AT_MOST, eigen_bijdrage.YEAR: str(day.year)}):
         text = verdict(slots)
         assert text.startswith("U betaalt een eigen bijdrage, één keer voor uw hele huishouden.")
         says_not_known_yet(text, day.year)
@@ -165,14 +189,14 @@ def test_the_check_gives_an_honest_verdict_for_a_year_without_an_amount(day, fre
 
 def test_the_check_still_gives_the_amount_of_a_known_year(freeze_today):
     freeze_today(NEW_YEAR)
-    text = verdict({**PAYS_AT_MOST, Y: "2026"})
+    text = verdict({**PAYS_AT_MOST, eigen_bijdrage.YEAR: "2026"})
     assert text.startswith("In 2026 betaalt u maximaal € 21,80 per maand.")
 
 
 @pytest.mark.parametrize("day", DAYS)
 def test_when_the_outcome_depends_the_open_questions_stay_and_the_amount_is_honest(day, freeze_today):
     freeze_today(day)
-    text = verdict({**PAYS_AT_MOST, C: DONT_KNOW})
+    text = verdict({**PAYS_AT_MOST, eigen_bijdrage.CHILD: DONT_KNOW})
     assert "Misschien betaalt u niets." in text
     amounts_have_their_own_year(text)
     if FACTS.tariff(day.year) is None:
@@ -182,15 +206,21 @@ def test_when_the_outcome_depends_the_open_questions_stay_and_the_amount_is_hone
 @pytest.mark.parametrize("day", DAYS)
 def test_a_verdict_of_nothing_to_pay_needs_no_amount(day, freeze_today):
     freeze_today(day)
-    text = verdict({P: "rolstoel"})
+    text = verdict({eigen_bijdrage.PROVISION: "rolstoel"})
     assert "geen eigen bijdrage" in text and "€" not in text and "weet ik" not in text
 
 
 def test_the_check_starts_with_a_year_from_the_first_message_only_when_it_can_be_checked(freeze_today):
     freeze_today(NEW_YEAR)
     form = ValidateEigenBijdrageForm()
-    for typed, expected in (("2027", {Y: "2027"}), ("2025", {Y: "2025"}), ("2031", {})):
-        tracker = make_tracker("eigen_bijdrage_check", f"wat betaal ik in {typed}", [{"entity": "jaar", "value": typed}])
+    for typed, expected in (
+        ("2027", {eigen_bijdrage.YEAR: "2027"}),
+        ("2025", {eigen_bijdrage.YEAR: "2025"}),
+        ("2031", {}),
+    ):
+        tracker = make_tracker(
+            "eigen_bijdrage_check", f"wat betaal ik in {typed}", [{"entity": "jaar", "value": typed}]
+        )
         assert form.extract_eb_jaar(CollectingDispatcher(), tracker, DOMAIN) == expected
 
 

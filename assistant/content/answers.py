@@ -15,9 +15,9 @@ import yaml
 from assistant import clock
 from assistant.content.dutch import dutch_date
 from assistant.content.facts import Facts, Source, load_facts
+from assistant.settings import ANSWERS_FILE, MESSAGES_FILE
 from municipalities.overrides import LocalContribution, Override
 from municipalities.zorgkantoren import Zorgkantoor
-from assistant.settings import ANSWERS_FILE, MESSAGES_FILE
 
 MAXIMUM_FIELD = "maximum"  # {maximum} in an answer: the year's maximum eigen bijdrage
 CAK_FACTS = ("website_cak", "telefoon_cak")
@@ -80,7 +80,10 @@ def maximum(year: int, facts: Facts) -> Answer:
     cak = {name: facts.facts[name] for name in CAK_FACTS}
     text = message(
         "maximum_nog_onbekend" if year > latest.year else "maximum_onbekend",
-        jaar=str(year), bekend_jaar=str(latest.year), bedrag=latest.amount, periode=latest.period,
+        jaar=str(year),
+        bekend_jaar=str(latest.year),
+        bedrag=latest.amount,
+        periode=latest.period,
         **{name: fact.text for name, fact in cak.items()},
     )
     return Answer(text, tuple(dict.fromkeys([latest.source, *(fact.source for fact in cak.values())])))
@@ -124,7 +127,9 @@ def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> An
         answer = with_local_contribution(answer, local, contribution, year)
     zorgkantoor = local.zorgkantoor
     if zorgkantoor and topic == WLZ_TOPIC:
-        region = message("wlz_zorgkantoor_regio", gemeente=local.municipality, regio=zorgkantoor.region, zorgkantoor=zorgkantoor.name)
+        region = message(
+            "wlz_zorgkantoor_regio", gemeente=local.municipality, regio=zorgkantoor.region, zorgkantoor=zorgkantoor.name
+        )
         website = f" Website: {zorgkantoor.website}" if zorgkantoor.website else ""
         answer = answer.extended(region + website, zorgkantoor_source(zorgkantoor))
     return answer
@@ -134,7 +139,10 @@ def with_local_contribution(answer: Answer, local: Local, contribution: LocalCon
     """`answer` with the municipality's own scheme: for whom, how much, and to ask the municipality."""
     key = "eigen_bijdrage_lokaal_niets" if contribution.monthly_amount == "0,00" else "eigen_bijdrage_lokaal_lager"
     text = message(
-        key, gemeente=local.municipality, jaar=str(year), bedrag=contribution.monthly_amount,
+        key,
+        gemeente=local.municipality,
+        jaar=str(year),
+        bedrag=contribution.monthly_amount,
         voor_wie="\n".join(f"- {group}" for group in contribution.for_whom),
     )
     return answer.extended(text, local_source(local, contribution.source, contribution.source_by))

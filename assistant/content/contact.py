@@ -87,7 +87,8 @@ def general_text(municipality: Municipality, local: Optional[Override] = None) -
 def referral_text(municipality: Municipality) -> str:
     """For a question that is not about Wegwijzer's topics: where the municipality can be reached."""
     lines = "\n".join(_register_lines(municipality, ("Telefoon", "Website", "Afspraak maken")))
-    return f"{message('buiten_onderwerp_gemeente', gemeente=municipality.name)}\n{lines}\n\n{register_source_line(municipality)}"
+    intro = message("buiten_onderwerp_gemeente", gemeente=municipality.name)
+    return f"{intro}\n{lines}\n\n{register_source_line(municipality)}"
 
 
 def _register_lines(municipality: Municipality, labels: Optional[Sequence[str]] = None) -> List[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
-from assistant.settings import FACTS_FILE
 
+from assistant.settings import FACTS_FILE
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,7 @@ class Facts:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources = {key: Source(**value) for key, value in data["sources"].items()}
         facts = {
-            key: Fact(text=str(value["text"]), source=sources[value["source"]])
-            for key, value in data["facts"].items()
+            key: Fact(text=str(value["text"]), source=sources[value["source"]]) for key, value in data["facts"].items()
         }
         tariffs = {
             int(year): Tariff(int(year), value["amount"], value["period"], sources[value["source"]])

@@ -63,7 +63,11 @@ class FactsReport:
 
     def summary(self) -> List[str]:
         stale = len(self.stale)
-        age = f"{stale} meer dan een jaar geleden nagekeken (OUD): kijk ze opnieuw na." if stale else "alle in het afgelopen jaar nagekeken."
+        age = (
+            f"{stale} meer dan een jaar geleden nagekeken (OUD): kijk ze opnieuw na."
+            if stale
+            else "alle in het afgelopen jaar nagekeken."
+        )
         lines = [f"{len(self.facts)} feiten en bronnen; {age}"]
         for year in self.missing_years:
             if year == self.today.year:
@@ -98,14 +102,22 @@ def year_before(day: date) -> date:
 def national_facts(facts: Facts) -> List[DatedFact]:
     """The tariffs, the single facts, and the sources the answers name, from facts.yml."""
     dated = [
-        DatedFact("abonnementstarief", str(year), f"€ {tariff.amount} per {tariff.period}", _cite(tariff.source), tariff.source.checked)
+        DatedFact(
+            "abonnementstarief",
+            str(year),
+            f"€ {tariff.amount} per {tariff.period}",
+            _cite(tariff.source),
+            tariff.source.checked,
+        )
         for year, tariff in sorted(facts.tariffs.items())
     ]
     dated += [
-        DatedFact("feit", name, fact.text, _cite(fact.source), fact.source.checked) for name, fact in facts.facts.items()
+        DatedFact("feit", name, fact.text, _cite(fact.source), fact.source.checked)
+        for name, fact in facts.facts.items()
     ]
     dated += [
-        DatedFact("bron", name, source.organisation, source.url, source.checked) for name, source in facts.sources.items()
+        DatedFact("bron", name, source.organisation, source.url, source.checked)
+        for name, source in facts.sources.items()
     ]
     return dated
 
@@ -118,7 +130,8 @@ def local_facts(overrides: Mapping[str, Override], zorgkantoren: Iterable[Zorgka
     ]
     regions = sorted(set(zorgkantoren), key=lambda item: item.region)
     dated += [
-        DatedFact("lokaal", f"zorgkantoorregio {region.region}", region.name, region.source, region.checked) for region in regions
+        DatedFact("lokaal", f"zorgkantoorregio {region.region}", region.name, region.source, region.checked)
+        for region in regions
     ]
     return dated
 

@@ -25,19 +25,24 @@ def override_store(directory: Directory) -> OverrideStore:
 def coverage_report(directory: Directory, store: OverrideStore) -> str:
     """Problems per file, a table of what each municipality provided, and totals."""
     overrides = store.all()
-    lines: List[str] = [f"Lokale gegevens in {OVERRIDES_DIR.name}/: {len(overrides) + len(store.errors)} bestanden, {len(store.errors)} met fouten."]
+    lines: List[str] = [
+        f"Lokale gegevens in {OVERRIDES_DIR.name}/: {len(overrides) + len(store.errors)} bestanden, "
+        f"{len(store.errors)} met fouten."
+    ]
     lines += [f"  FOUT {error}" for error in store.errors]
     header = ("Gemeente", "Wmo-loket", "Cliëntondersteuning", "Lagere bijdrage", "Eigen teksten", "Nagekeken")
     rows = [header]
     for code, override in sorted(overrides.items(), key=lambda item: directory.by_code(item[0]).name):
-        rows.append((
-            f"{directory.by_code(code).name} ({code})",
-            "ja" if override.wmo_desk else "-",
-            str(len(override.support)) if override.support else "-",
-            ", ".join(map(str, override.contribution.years)) if override.contribution else "-",
-            str(len(override.answers)) if override.answers else "-",
-            dutch_date(override.checked),
-        ))
+        rows.append(
+            (
+                f"{directory.by_code(code).name} ({code})",
+                "ja" if override.wmo_desk else "-",
+                str(len(override.support)) if override.support else "-",
+                ", ".join(map(str, override.contribution.years)) if override.contribution else "-",
+                str(len(override.answers)) if override.answers else "-",
+                dutch_date(override.checked),
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     lines.append("")
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]

@@ -28,14 +28,31 @@ MIN_FLESCH_DOUMA = 60.0
 MIN_WORDS_FOR_SCORE = 20
 # Realistic values for the {fields} of messages, so that they are measured as residents read them.
 EXAMPLE_VALUES = {
-    "gemeente": "Haarlemmermeer", "plaats": "Hoofddorp", "postcode": "1011", "aantal": "twee",
-    "gemeenten": "Apeldoorn en Ede", "naam": "Hoenderloo", "datum": "22 november 2026", "invoer": "Bnk",
-    "regio": "Twente", "zorgkantoor": "Menzis Zorgkantoor", "jaar": "2026", "bedrag": "0,00",
-    "voor_wie": "- inwoners met een laag inkomen\n- inwoners met schulden", "eerste": "2019", "laatste": "2026", "periode": "maand",
+    "gemeente": "Haarlemmermeer",
+    "plaats": "Hoofddorp",
+    "postcode": "1011",
+    "aantal": "twee",
+    "gemeenten": "Apeldoorn en Ede",
+    "naam": "Hoenderloo",
+    "datum": "22 november 2026",
+    "invoer": "Bnk",
+    "regio": "Twente",
+    "zorgkantoor": "Menzis Zorgkantoor",
+    "jaar": "2026",
+    "bedrag": "0,00",
+    "voor_wie": "- inwoners met een laag inkomen\n- inwoners met schulden",
+    "eerste": "2019",
+    "laatste": "2026",
+    "periode": "maand",
     "punten": "- Is de hulp voor een kind?\n- Betaalt iemand in uw huis al een eigen bijdrage?",
-    "groep": "ouderen", "telefoon": "14 020", "open": "maandag tot en met vrijdag van 9 tot 17 uur",
-    "referentie": "WW-7K3P9Q", "bewaartermijn": "30 dagen", "bekend_jaar": "2026",
-    "maximum": "In 2026 betaalt u maximaal € 21,80 per maand.", "maximum_tekens": "1000",
+    "groep": "ouderen",
+    "telefoon": "14 020",
+    "open": "maandag tot en met vrijdag van 9 tot 17 uur",
+    "referentie": "WW-7K3P9Q",
+    "bewaartermijn": "30 dagen",
+    "bekend_jaar": "2026",
+    "maximum": "In 2026 betaalt u maximaal € 21,80 per maand.",
+    "maximum_tekens": "1000",
 }
 
 _NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)
@@ -103,4 +120,6 @@ if __name__ == "__main__":
     for name, text in resident_texts():
         result = measure(text)
         score = f"{result.flesch_douma:12.1f}" if result.words >= MIN_WORDS_FOR_SCORE else f"{'(short)':>12}"
-        print(f"{name:50} {result.words:5} {result.words_per_sentence:6.1f} {score}  {'ok' if result.is_b1() else 'NO'}")
+        print(
+            f"{name:50} {result.words:5} {result.words_per_sentence:6.1f} {score}  {'ok' if result.is_b1() else 'NO'}"
+        )

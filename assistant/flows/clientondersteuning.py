@@ -5,7 +5,14 @@ whom to ask for. Wlz clients are sent to the zorgkantoor."""
 from typing import List, Optional
 
 from assistant.content.answers import Local, build_answer, message
-from assistant.content.contact import ContactMessage, checked_line, contact_messages, general_text, contact_card, organisation_line
+from assistant.content.contact import (
+    ContactMessage,
+    checked_line,
+    contact_card,
+    contact_messages,
+    general_text,
+    organisation_line,
+)
 from assistant.flows.questions import DONT_KNOW
 from municipalities.directory import Municipality
 from municipalities.overrides import AUDIENCES, Contact, Override
@@ -21,7 +28,9 @@ def best_organisations(override: Optional[Override], audience: str) -> List[Cont
     return for_group or [contact for contact in support if not contact.audiences or EVERYONE in contact.audiences]
 
 
-def support_messages(municipality: Municipality, override: Optional[Override], audience: str, local: Local) -> List[ContactMessage]:
+def support_messages(
+    municipality: Municipality, override: Optional[Override], audience: str, local: Local
+) -> List[ContactMessage]:
     """What the resident reads, most specific first."""
     if audience == DONT_KNOW:  # "weet ik niet": the help for everyone
         audience = EVERYONE

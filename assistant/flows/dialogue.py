@@ -18,7 +18,6 @@ import yaml
 from assistant.content.answers import topics
 
 
-
 @dataclass(frozen=True)
 class Flow:
     trigger: str  # the intent that starts the flow (or resumes it after "stop")
@@ -30,7 +29,9 @@ class Flow:
 
 FLOWS: Dict[str, Flow] = {
     "gemeente_form": Flow("gemeente_contact", "action_give_municipality_contact", also_started_by=("inform_gemeente",)),
-    "clientondersteuning_form": Flow("clientondersteuning_aanvragen", "action_give_clientondersteuning", "action_answer_question"),
+    "clientondersteuning_form": Flow(
+        "clientondersteuning_aanvragen", "action_give_clientondersteuning", "action_answer_question"
+    ),
     "eigen_bijdrage_form": Flow("eigen_bijdrage_check", "action_eigen_bijdrage_uitslag"),
     "pgb_form": Flow("pgb_check", "action_pgb_advies"),
     "handover_form": Flow("human_handover", "action_offer_human"),
@@ -78,14 +79,28 @@ def _start(form: str, flow: Flow) -> List[dict]:
 
 def rules() -> List[dict]:
     """Rules outside flows (answer a question, start a flow) and within each flow."""
-    generated = [{"rule": "Beantwoord een vraag over een onderwerp", "steps": [_or(question_topics()), {"action": "action_answer_question"}]}]
+    generated = [
+        {
+            "rule": "Beantwoord een vraag over een onderwerp",
+            "steps": [_or(question_topics()), {"action": "action_answer_question"}],
+        }
+    ]
     for form, flow in FLOWS.items():
-        generated.append({"rule": f"Start {form}", "steps": [_or([flow.trigger, *flow.also_started_by]), *_start(form, flow)]})
-        generated.append({
-            "rule": f"{form} klaar: geef de uitkomst",
-            "condition": [{"active_loop": form}],
-            "steps": [{"action": form}, {"active_loop": None}, {"slot_was_set": [{"requested_slot": None}]}, {"action": flow.result}],
-        })
+        generated.append(
+            {"rule": f"Start {form}", "steps": [_or([flow.trigger, *flow.also_started_by]), *_start(form, flow)]}
+        )
+        generated.append(
+            {
+                "rule": f"{form} klaar: geef de uitkomst",
+                "condition": [{"active_loop": form}],
+                "steps": [
+                    {"action": form},
+                    {"active_loop": None},
+                    {"slot_was_set": [{"requested_slot": None}]},
+                    {"action": flow.result},
+                ],
+            }
+        )
         generated += _interruptions(form, flow)
     return generated
 
@@ -94,26 +109,52 @@ def _interruptions(form: str, flow: Flow) -> List[dict]:
     during = [{"active_loop": form}]
     resume = [{"action": form}, {"active_loop": form}]
     after_question = [{"action": flow.after_question}] if flow.after_question else []
-    found = [{
-        "rule": f"{form}: een vraag tussendoor",
-        "condition": during,
-        "steps": [_or(question_topics()), {"action": "action_answer_question"}, *after_question, *resume],
-    }]
+    found = [
+        {
+            "rule": f"{form}: een vraag tussendoor",
+            "condition": during,
+            "steps": [_or(question_topics()), {"action": "action_answer_question"}, *after_question, *resume],
+        }
+    ]
     for intent, reply in SIDE_REPLIES.items():
-        found.append({"rule": f"{form}: {intent} tussendoor", "condition": during, "steps": [{"intent": intent}, {"action": reply}, *resume]})
-    found.append({"rule": f"{form}: stop", "condition": during, "steps": [{"intent": "stop"}, {"action": "action_stop_flow"}, {"active_loop": None}]})
-    found.append({
-        "rule": f"{form}: afscheid",
-        "condition": during,
-        "steps": [{"intent": "goodbye"}, {"action": "action_deactivate_loop"}, {"active_loop": None}, {"action": "utter_goodbye"}],
-    })
+        found.append(
+            {
+                "rule": f"{form}: {intent} tussendoor",
+                "condition": during,
+                "steps": [{"intent": intent}, {"action": reply}, *resume],
+            }
+        )
+    found.append(
+        {
+            "rule": f"{form}: stop",
+            "condition": during,
+            "steps": [{"intent": "stop"}, {"action": "action_stop_flow"}, {"active_loop": None}],
+        }
+    )
+    found.append(
+        {
+            "rule": f"{form}: afscheid",
+            "condition": during,
+            "steps": [
+                {"intent": "goodbye"},
+                {"action": "action_deactivate_loop"},
+                {"active_loop": None},
+                {"action": "utter_goodbye"},
+            ],
+        }
+    )
     for other, flow in FLOWS.items():
-        steps = resume if other == form else [{"action": "action_deactivate_loop"}, {"active_loop": None}, *_start(other, flow)]
-        found.append({"rule": f"{form}: {flow.trigger}", "condition": during, "steps": [{"intent": flow.trigger}, *steps]})
+        steps = (
+            resume
+            if other == form
+            else [{"action": "action_deactivate_loop"}, {"active_loop": None}, *_start(other, flow)]
+        )
+        found.append(
+            {"rule": f"{form}: {flow.trigger}", "condition": during, "steps": [{"intent": flow.trigger}, *steps]}
+        )
     return found
 
 
 def rules_yaml() -> str:
     header = "# Written by `./wegwijzer generate` from assistant/flows/dialogue.py: do not edit by hand.\n"
     return header + yaml.safe_dump({"version": "3.1", "rules": rules()}, allow_unicode=True, sort_keys=False, width=120)
-

@@ -8,12 +8,25 @@ themselves live in `assistant.flows.eigen_bijdrage_rules`; this module only link
 from typing import List, Mapping, Optional, Tuple
 
 from assistant.content.answers import Answer, Local, maximum, message, with_local_contribution
-from assistant.flows.eigen_bijdrage_rules import Assessment, FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
 from assistant.content.facts import Facts, Source
+from assistant.flows.eigen_bijdrage_rules import (
+    FREE_PROVISIONS,
+    Assessment,
+    Household,
+    Provision,
+    Question,
+    Verdict,
+    assess,
+)
 from assistant.flows.questions import DONT_KNOW
 
 PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS = (
-    "eb_voorziening", "eb_jaar", "eb_voor_kind", "eb_partner", "eb_onder_aow", "eb_betaalt_al",
+    "eb_voorziening",
+    "eb_jaar",
+    "eb_voor_kind",
+    "eb_partner",
+    "eb_onder_aow",
+    "eb_betaalt_al",
 )
 SLOTS = (PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS)
 MUNICIPALITY = "gemeente"  # asked last, for a lower local rate; may be skipped
@@ -83,7 +96,9 @@ OPEN_QUESTION_MESSAGES = {
 }
 
 
-def verdict_answer(answers: Mapping[str, Optional[str]], year: int, facts: Facts, local: Optional[Local] = None) -> Answer:
+def verdict_answer(
+    answers: Mapping[str, Optional[str]], year: int, facts: Facts, local: Optional[Local] = None
+) -> Answer:
     """The outcome of the check for the resident, with the reason and its sources; with
     `local`, the municipality's lower rate when it has one for that year."""
     contribution = local.override.contribution if local and local.override else None
@@ -106,6 +121,9 @@ def _verdict_lines(result: Assessment, year: int, facts: Facts) -> Tuple[List[st
     amount = maximum(year, facts)
     lines = [message("eb_uitslag_maximaal" if result.tariff else "eb_uitslag_bedrag_onbekend", maximum=amount.text)]
     if result.verdict is Verdict.DEPENDS:
-        open_items = [message(OPEN_QUESTION_MESSAGES[question], leeftijd_kind=facts.facts["leeftijd_kind"].text) for question in result.open_questions]
+        open_items = [
+            message(OPEN_QUESTION_MESSAGES[question], leeftijd_kind=facts.facts["leeftijd_kind"].text)
+            for question in result.open_questions
+        ]
         lines.append(message("eb_uitslag_hangt_af", punten="\n".join(f"- {item}" for item in open_items)))
     return lines, amount.sources

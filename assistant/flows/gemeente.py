@@ -34,14 +34,18 @@ def reply_to(resolution: Resolution, typed: str) -> Reply:
     if outcome is Outcome.REGION:
         texts = [message("gemeente_regio", regio=resolution.matched)]
         if resolution.candidates:
-            texts.append(message("gemeente_regio_dorp", regio=resolution.matched, gemeente=resolution.candidates[0].name))
+            texts.append(
+                message("gemeente_regio_dorp", regio=resolution.matched, gemeente=resolution.candidates[0].name)
+            )
         return Reply(choices=resolution.candidates, texts=tuple(texts))
     if outcome is Outcome.UNKNOWN_POSTCODE:
         return Reply(texts=(message("postcode_onbekend", postcode=resolution.matched),))
     if outcome is Outcome.TOO_LONG:
         return Reply(texts=(message("gemeente_te_lang"),))
     shown = echo(typed)
-    if outcome is Outcome.EMPTY or not any(character.isalnum() for character in " ".join(typed.split())):  # "", "🏠🏠", "???"
+    if outcome is Outcome.EMPTY or not any(
+        character.isalnum() for character in " ".join(typed.split())
+    ):  # "", "🏠🏠", "???"
         return Reply(texts=(message("gemeente_leeg"),))
     if shown is None:
         return Reply(texts=(message("gemeente_onbekend_zonder_invoer"),))

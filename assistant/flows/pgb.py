@@ -20,16 +20,22 @@ MUNICIPAL_LAWS = ("wmo", "jeugdwet")
 SVB_LAWS = ("wmo", "jeugdwet", "wlz")
 # The sources of each message, by the answer it depends on.
 WHERE_SOURCES = {
-    "wmo": ("wmo_2015", "per_saldo"), "jeugdwet": ("regelhulp_jeugdhulp", "per_saldo"), "wlz": ("ciz_wlz", "per_saldo"),
-    "zvw": ("regelhulp_svb_pgb", "per_saldo"), "weet_niet": ("wmo_2015", "per_saldo"),
+    "wmo": ("wmo_2015", "per_saldo"),
+    "jeugdwet": ("regelhulp_jeugdhulp", "per_saldo"),
+    "wlz": ("ciz_wlz", "per_saldo"),
+    "zvw": ("regelhulp_svb_pgb", "per_saldo"),
+    "weet_niet": ("wmo_2015", "per_saldo"),
 }
 PREPARE_SOURCES = ("wmo_2015", "per_saldo")  # pgb-vaardig, the motivation and the budgetplan
 PAYMENT_SOURCES = ("regelhulp_svb_pgb", "svb_pgb")
 
 
 def advice(
-    answers: Dict[str, Optional[str]], facts: Facts,
-    municipality: Optional[str] = None, municipality_phone: Optional[str] = None, zorgkantoor: Optional[Zorgkantoor] = None,
+    answers: Dict[str, Optional[str]],
+    facts: Facts,
+    municipality: Optional[str] = None,
+    municipality_phone: Optional[str] = None,
+    zorgkantoor: Optional[Zorgkantoor] = None,
 ) -> List[Answer]:
     """Three short messages, each with its sources: where to apply, what to prepare, how the money goes."""
     values = facts.texts()

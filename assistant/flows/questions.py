@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 import yaml
+
 from assistant.settings import QUESTIONS_FILE
 
 DONT_KNOW = "weet_niet"
@@ -95,7 +96,9 @@ def _option_from_words(options: Tuple[Option, ...], text: str) -> Optional[str]:
     by_title = [option.value for option in options if option.title.lower() == lowered or option.value == lowered]
     if by_title:
         return by_title[0]
-    longest = {option.value: max((len(word) for word in option.words if word in lowered), default=0) for option in options}
+    longest = {
+        option.value: max((len(word) for word in option.words if word in lowered), default=0) for option in options
+    }
     best = max(longest.values(), default=0)
     winners = [value for value, length in longest.items() if length == best]
     return winners[0] if best and len(winners) == 1 else None

@@ -18,7 +18,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
-from assistant.helpdesk.callbacks import STATUS_HANDLED, CallbackRequest, CallbackStore, InvalidCallbackRequest, clean_reference
+from assistant.helpdesk.callbacks import (
+    STATUS_HANDLED,
+    CallbackRequest,
+    CallbackStore,
+    InvalidCallbackRequest,
+    clean_reference,
+)
 from assistant.settings import ADMIN_TOKEN
 
 MIN_TOKEN_LENGTH = 32
@@ -111,7 +117,7 @@ class AdminApi:
         return None
 
     def _route(self, method: str, target: SplitResult) -> Response:
-        parts = [unquote(part) for part in target.path[len(PREFIX):].strip("/").split("/")]
+        parts = [unquote(part) for part in target.path[len(PREFIX) :].strip("/").split("/")]
         if parts == [COLLECTION]:
             return self._only(method, "GET") or self._list(target.query)
         if len(parts) == 2 and parts[0] == COLLECTION:

@@ -237,7 +237,7 @@ class CallbackStore:
     def __init__(self, url: Optional[str] = None, key: Optional[bytes] = None) -> None:
         url = url or default_url()
         if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         self._fernet = _fernet(key or load_key())
         self._engine = create_engine(url)
         _forget_deleted_rows_on_sqlite(self._engine)
@@ -302,7 +302,10 @@ class CallbackStore:
 
     def _row(self, request: CallbackRequest) -> CallbackRow:
         personal = {
-            "reference": request.reference, "name": request.name, "phone": request.phone, "question": request.question,
+            "reference": request.reference,
+            "name": request.name,
+            "phone": request.phone,
+            "question": request.question,
         }
         return CallbackRow(
             reference=request.reference,

@@ -34,13 +34,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+from assistant.content import directory as municipal_directory
 from assistant.content.answers import message
+from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.rasa_plugins.limits import (
-    MAX_MESSAGE_LENGTH, MAX_REQUEST_BYTES, message_refusal, metadata_problem, sender_problem,
+    MAX_MESSAGE_LENGTH,
+    MAX_REQUEST_BYTES,
+    message_refusal,
+    metadata_problem,
+    sender_problem,
 )
 from assistant.rasa_plugins.tracker_store import StoreUnavailable, store_is_up
-from assistant.content import directory as municipal_directory
 from assistant.settings import ACTION_URL
 from municipalities import Directory
 
@@ -110,7 +114,10 @@ def fault_reply(metadata: Optional[Dict[str, Any]]) -> str:
 
 
 async def answer_surely(
-    on_new_message: OnNewMessage, user_message: UserMessage, sent: Callable[[], int], withdraw: Callable[[], None] = lambda: None,
+    on_new_message: OnNewMessage,
+    user_message: UserMessage,
+    sent: Callable[[], int],
+    withdraw: Callable[[], None] = lambda: None,
 ) -> None:
     """Runs the turn, bounded in time; a turn that cannot run or gives no message ends with
     the kind fault message. `sent` counts the messages the turn sent so far; `withdraw` takes
@@ -140,7 +147,7 @@ def readable(text: Any) -> Any:
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if text.startswith("/") and "{" in text:
         try:
-            json.loads(text[text.index("{"):])
+            json.loads(text[text.index("{") :])
         except ValueError:
             return text.lstrip("/")
     return text
@@ -190,8 +197,10 @@ class ResidentRestInput(RestInput):
             """Up when the action server and the conversation store answer: 503 otherwise."""
             parts = {"action_server": await ACTION_SERVER.is_up(), "conversation_store": store_is_up()}
             status = "ok" if all(parts.values()) else "down"
-            return response.json({"status": status, **{name: "ok" if up else "down" for name, up in parts.items()}},
-                                 status=200 if status == "ok" else 503)
+            return response.json(
+                {"status": status, **{name: "ok" if up else "down" for name, up in parts.items()}},
+                status=200 if status == "ok" else 503,
+            )
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -203,7 +212,9 @@ class ResidentRestInput(RestInput):
             if reply:
                 return response.json([{"recipient_id": sender, "text": reply}])
             collector = CollectingOutputChannel()
-            user_message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=body.get("metadata"))
+            user_message = UserMessage(
+                text, collector, sender, input_channel=self.name(), metadata=body.get("metadata")
+            )
             await answer_surely(on_new_message, user_message, lambda: len(collector.messages), collector.messages.clear)
             return response.json(collector.messages)
 

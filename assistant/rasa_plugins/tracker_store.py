@@ -25,14 +25,14 @@ from itertools import islice
 from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, TypeVar
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.privacy import REQUESTED_SLOT, protect_events
+from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (0.2, 0.5, 1.0)  # seconds between attempts: about 2 s in all, besides SQLite's busy wait
@@ -88,7 +88,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, conversation_days: float = CONVERSATION_DAYS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", lambda connection, _: connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}"))
+            sa.event.listen(
+                self.engine,
+                "connect",
+                lambda connection, _: connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}"),
+            )
             self.engine.dispose()  # connections made before the listener get it too
         self.conversation_days = conversation_days
         self._next_check = 0.0
@@ -128,7 +132,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.delete_expired_conversations()
 
     def delete_expired_conversations(self, now: Optional[float] = None) -> int:
-        """Delete every conversation whose last event is older than `conversation_days`; the number of events deleted."""
+        """Delete every conversation whose last event is older than `conversation_days`; returns
+        the number of events deleted."""
         cutoff = (time.time() if now is None else now) - self.conversation_days * 86400
         events = self.SQLEvent
         expired = sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)

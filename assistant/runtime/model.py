@@ -43,7 +43,16 @@ def ensure_model() -> Path:
         return model
     print("Training the model (a few minutes)...")
     subprocess.run(
-        [str(VENV_BIN / "rasa"), "train", "--out", str(MODELS_DIR), "--fixed-model-name", model.name.removesuffix(".tar.gz")],
-        cwd=PROJECT_ROOT, env=quiet_environment(), check=True,
+        [
+            str(VENV_BIN / "rasa"),
+            "train",
+            "--out",
+            str(MODELS_DIR),
+            "--fixed-model-name",
+            model.name.removesuffix(".tar.gz"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=quiet_environment(),
+        check=True,
     )
     return model

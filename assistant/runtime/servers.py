@@ -19,8 +19,19 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from assistant.helpdesk.admin import AdminApi, is_admin_path
 from assistant.settings import (
-    ACTION_SECRET, ACTION_URL, ACTIONS_PORT, ALLOWED_ORIGINS, PROJECT_ROOT, RASA_PORT, TRACKER_DB, VENV_BIN, WEB_PORT,
-    WEB_PUBLIC_DIR, environment,
+    ACTION_SECRET,
+    ACTION_URL,
+    ACTIONS_PORT,
+    ALLOWED_ORIGINS,
+    CREDENTIALS_FILE,
+    ENDPOINTS_FILE,
+    PROJECT_ROOT,
+    RASA_PORT,
+    TRACKER_DB,
+    VENV_BIN,
+    WEB_PORT,
+    WEB_PUBLIC_DIR,
+    environment,
 )
 
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
@@ -51,16 +62,20 @@ def action_secret() -> str:
     return ACTION_SECRET.get() or secrets.token_urlsafe(32)
 
 
-def quiet_environment(tracker_db: Optional[str] = None, actions_port: int = 5055, secret: Optional[str] = None) -> Dict[str, str]:
+def quiet_environment(
+    tracker_db: Optional[str] = None, actions_port: int = 5055, secret: Optional[str] = None
+) -> Dict[str, str]:
     """Environment for Rasa processes: our settings, and less start-up noise."""
-    return environment(**{
-        ACTION_URL.name: f"http://localhost:{actions_port}/webhook",
-        ACTION_SECRET.name: secret or action_secret(),
-        TRACKER_DB.name: tracker_db or TRACKER_DB.get(),
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONWARNINGS": "ignore::DeprecationWarning",
-    })
+    return environment(
+        **{
+            ACTION_URL.name: f"http://localhost:{actions_port}/webhook",
+            ACTION_SECRET.name: secret or action_secret(),
+            TRACKER_DB.name: tracker_db or TRACKER_DB.get(),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        }
+    )
 
 
 STOP_GRACE = 15.0  # seconds after SIGTERM before a process that does not stop gets SIGKILL
@@ -81,7 +96,11 @@ class ProcessSpec:
         output = open(self.log, "a") if self.log else None
         try:
             return subprocess.Popen(
-                self.command, cwd=PROJECT_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None
+                self.command,
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
             )
         finally:
             if output:
@@ -156,23 +175,25 @@ def allowed_origins(web_port: int) -> List[str]:
     return [f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}", *ALLOWED_ORIGINS.get().split()]
 
 
-def start_processes(model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None) -> Running:
+def start_processes(
+    model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None
+) -> Running:
     """Start the action server and the Rasa server (REST and socket.io channels)."""
     env = quiet_environment(tracker_db, ports.actions)  # one environment, so one secret, for both
-    commands = {  # name: (log file, command)
-        "action server": ("actions.log", [sys.executable, "-m", "assistant.rasa_plugins.action_server", "--port", str(ports.actions)]),
-        "Rasa server": ("rasa.log", [
-            str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", *allowed_origins(ports.web),
-        ]),
-    }
+    action_server = [sys.executable, "-m", "assistant.rasa_plugins.action_server", "--port", str(ports.actions)]
+    rasa_server = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa)]
+    rasa_server += ["--credentials", str(CREDENTIALS_FILE), "--endpoints", str(ENDPOINTS_FILE)]
+    rasa_server += ["--cors", *allowed_origins(ports.web)]
+    commands = {"action server": ("actions.log", action_server), "Rasa server": ("rasa.log", rasa_server)}
     running = Running()
     for name, (log, command) in commands.items():
         running.start(ProcessSpec(name, command, env, log_dir / log if log_dir else None))
     return running
 
 
-def serve_web(port: int, rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR) -> http.server.ThreadingHTTPServer:
+def serve_web(
+    port: int, rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR
+) -> http.server.ThreadingHTTPServer:
     """Serve the widget, its demo pages and the privacy page from `directory` (assistant/web/public),
     and the admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
     rasa_url = rasa_url or f"http://localhost:{Ports().rasa}"
@@ -196,7 +217,7 @@ def web_server_on_free_port(rasa_url: Optional[str] = None, directory: Path = WE
 
 def security_headers(rasa_url: str) -> Dict[str, str]:
     """A strict Content-Security-Policy: the pages load only this server's files and talk only to Rasa."""
-    websocket_url = "ws" + rasa_url[len("http"):]
+    websocket_url = "ws" + rasa_url[len("http") :]
     policy = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         f"connect-src 'self' {rasa_url} {websocket_url}; "

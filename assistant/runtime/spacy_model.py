@@ -6,6 +6,7 @@ var/spacy_nl (a few MB). Building it takes a second; it is rebuilt only when mis
 """
 
 from pathlib import Path
+
 from assistant.settings import SPACY_PIPELINE_DIR
 
 PIPELINE_DIR = SPACY_PIPELINE_DIR

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
 from assistant.settings import WEB_DIR, environment
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -18,7 +19,12 @@ def _apt_install(package: str) -> bool:
         return False
     print(f"Installing {package} with apt-get ...", flush=True)
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
-        if subprocess.run(command, env=environment(DEBIAN_FRONTEND="noninteractive"), stdout=subprocess.DEVNULL).returncode != 0:
+        if (
+            subprocess.run(
+                command, env=environment(DEBIAN_FRONTEND="noninteractive"), stdout=subprocess.DEVNULL
+            ).returncode
+            != 0
+        ):
             return False
     return True
 

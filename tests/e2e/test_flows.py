@@ -1,9 +1,9 @@
 """The guided flows end to end, as a resident types them: answers by button and by text,
 a question in between, "terug", "stop" and going on later, a person and a call back."""
 
-from assistant.helpdesk.callbacks import CallbackStore
 from assistant.content.facts import load_facts
-from replies import button_payload, button_titles, joined
+from assistant.helpdesk.callbacks import CallbackStore
+from tests.support.replies import button_payload, button_titles, joined
 
 FACTS = load_facts()
 

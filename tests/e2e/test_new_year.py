@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from assistant.content.facts import load_facts
-from replies import button_titles, joined
+from tests.support.replies import button_titles, joined
 
 FACTS = load_facts()
 LAST_KNOWN = FACTS.latest_tariff()
@@ -19,7 +19,9 @@ def chat_in_january(january_servers) -> Callable[[str], List[Dict]]:
     sender = f"e2e-january-{uuid.uuid4().hex[:8]}"
 
     def say(text: str) -> List[Dict]:
-        response = requests.post(f"{january_servers}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+        response = requests.post(
+            f"{january_servers}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
         assert response.status_code == 200
         return response.json()
 

@@ -10,14 +10,18 @@ import pytest
 
 from assistant.content.facts import load_facts
 from municipalities import Directory
-from replies import joined
-from socketio_client import socketio_turn
+from tests.support.replies import joined
+from tests.support.socketio_client import socketio_turn
 
 
 def test_greeting_offers_the_topics_as_buttons(chat):
     replies = chat("hallo")
     assert "Wegwijzer" in joined(replies)
-    assert [button["title"] for button in replies[0]["buttons"]][:3] == ["Cliëntondersteuning", "Eigen bijdrage Wmo", "Pgb"]
+    assert [button["title"] for button in replies[0]["buttons"]][:3] == [
+        "Cliëntondersteuning",
+        "Eigen bijdrage Wmo",
+        "Pgb",
+    ]
 
 
 def test_phone_number_of_a_named_municipality(chat, directory: Directory):
@@ -75,7 +79,9 @@ def test_an_ambiguous_place_offers_a_choice_and_a_button_gives_the_contact(chat)
 
 def test_wlz_clientondersteuning_goes_through_the_zorgkantoor(chat):
     text = joined(chat("ik heb een wlz indicatie, wie helpt mij met cliëntondersteuning?"))
-    assert "Hebt u een Wlz-indicatie? Dan krijgt u cliëntondersteuning via het zorgkantoor." in text and "Bronnen:" in text
+    assert (
+        "Hebt u een Wlz-indicatie? Dan krijgt u cliëntondersteuning via het zorgkantoor." in text and "Bronnen:" in text
+    )
 
 
 def test_a_question_for_the_municipality_gets_its_contact_data_once_it_is_known(chat, directory: Directory):
@@ -88,10 +94,16 @@ def test_a_question_for_the_municipality_gets_its_contact_data_once_it_is_known(
 def test_an_english_question_gets_a_short_english_answer_with_the_topics(chat):
     replies = chat("Sorry, I don't speak Dutch. How do I apply for a personal budget?")
     assert joined(replies).startswith("Hello, I am Wegwijzer. I answer in Dutch")
-    assert [button["title"] for button in replies[-1]["buttons"]][:3] == ["Cliëntondersteuning", "Eigen bijdrage Wmo", "Pgb"]
+    assert [button["title"] for button in replies[-1]["buttons"]][:3] == [
+        "Cliëntondersteuning",
+        "Eigen bijdrage Wmo",
+        "Pgb",
+    ]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * 10_000, "🙂🙂🙂", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "x" * 10_000, "🙂🙂🙂", "<script>alert('x')</script>", "<img src=x onerror=alert(1)>"]
+)
 def test_bad_input_gets_a_kind_answer(chat, text):
     replies = chat(text)
     assert replies and all(reply.get("text") for reply in replies)

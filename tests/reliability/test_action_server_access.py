@@ -14,9 +14,15 @@ from assistant.helpdesk.callbacks import CallbackStore
 def crafted_call(action: str) -> dict:
     """An action call as the Rasa server sends one, made by someone else."""
     tracker = {
-        "sender_id": "aanvaller", "slots": {"gemeente": "Utrecht", "callback_toestemming": "ja"},
-        "latest_message": {"text": "ja", "intent": {"name": "affirm"}}, "events": [], "active_loop": {},
-        "latest_action_name": "action_listen", "paused": False, "followup_action": None, "latest_event_time": None,
+        "sender_id": "aanvaller",
+        "slots": {"gemeente": "Utrecht", "callback_toestemming": "ja"},
+        "latest_message": {"text": "ja", "intent": {"name": "affirm"}},
+        "events": [],
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+        "paused": False,
+        "followup_action": None,
+        "latest_event_time": None,
     }
     return {"next_action": action, "sender_id": "aanvaller", "tracker": tracker, "domain": {}, "version": "3.6.21"}
 
@@ -28,7 +34,7 @@ def listening_addresses(port: int) -> set:
         local, state = line.split()[1], line.split()[3]
         address, local_port = local.split(":")
         if int(local_port, 16) == port and state == "0A":  # LISTEN
-            addresses.add(".".join(str(int(address[index:index + 2], 16)) for index in (6, 4, 2, 0)))
+            addresses.add(".".join(str(int(address[index : index + 2], 16)) for index in (6, 4, 2, 0)))
     return addresses
 
 
@@ -40,7 +46,9 @@ def test_the_action_server_listens_on_loopback_only(servers):
 @pytest.mark.parametrize("action", ["action_submit_callback", "validate_callback_form", "action_answer_question"])
 def test_a_call_without_the_shared_secret_is_refused(servers, action, headers):
     before = len(CallbackStore(servers["callback_url"], servers["callback_key"]).list())
-    response = requests.post(f"{servers['actions_url']}/webhook", json=crafted_call(action), headers=headers, timeout=10)
+    response = requests.post(
+        f"{servers['actions_url']}/webhook", json=crafted_call(action), headers=headers, timeout=10
+    )
     assert response.status_code == 401 and response.json() == {"error": "the shared secret is missing or wrong"}
     assert len(CallbackStore(servers["callback_url"], servers["callback_key"]).list()) == before
 

@@ -11,13 +11,15 @@ from typing import Dict, List
 import requests
 
 from assistant.content.answers import message_templates
-from socketio_client import socketio_turn
+from tests.support.socketio_client import socketio_turn
 
 FAULT_START = "Sorry, er ging bij mij iets mis. Uw bericht is niet verwerkt."
 
 
 def action_server(servers):
-    return next(process for process in servers.running.processes if "assistant.rasa_plugins.action_server" in process.args)
+    return next(
+        process for process in servers.running.processes if "assistant.rasa_plugins.action_server" in process.args
+    )
 
 
 def say(servers, text: str, sender: str, metadata: Dict = None) -> List[Dict]:
@@ -50,7 +52,11 @@ def test_a_hung_action_server_gets_a_kind_answer_within_two_seconds(own_servers)
 def test_the_fault_message_is_b1_and_names_no_internal_detail():
     for key in ("storing", "storing_gemeente"):
         text = message_templates()[key]
-        assert "action" not in text.lower() and "server" not in text.lower() and "Probeer het over een paar minuten" in text
+        assert (
+            "action" not in text.lower()
+            and "server" not in text.lower()
+            and "Probeer het over een paar minuten" in text
+        )
 
 
 def test_a_dead_action_server_gets_a_kind_answer_within_two_seconds_over_rest_and_socketio(own_servers):
@@ -64,4 +70,3 @@ def test_a_dead_action_server_gets_a_kind_answer_within_two_seconds_over_rest_an
         assert seconds < 2 and [reply["text"][: len(FAULT_START)] for reply in replies] == [FAULT_START]
     [reply] = socketio_turn(own_servers.url, "wat is een pgb", answer_timeout=2)
     assert reply["text"].startswith(FAULT_START)
-

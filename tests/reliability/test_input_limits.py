@@ -9,14 +9,16 @@ import uuid
 import pytest
 import requests
 
-from assistant.rasa_plugins.limits import MAX_METADATA_BYTES, MAX_MESSAGE_LENGTH, MAX_SENDER_ID_LENGTH
-from socketio_client import socketio_turn
+from assistant.rasa_plugins.limits import MAX_MESSAGE_LENGTH, MAX_METADATA_BYTES, MAX_SENDER_ID_LENGTH
+from tests.support.socketio_client import socketio_turn
 
 TOO_LONG_REPLY = "Uw bericht is te lang voor mij. Wilt u uw vraag korter typen?"
 
 
 def post(servers, body: bytes, content_type: str = "application/json") -> requests.Response:
-    return requests.post(f"{servers['url']}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}, timeout=60)
+    return requests.post(
+        f"{servers['url']}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}, timeout=60
+    )
 
 
 def say(servers, message, sender: str = None, **extra) -> requests.Response:
@@ -60,8 +62,17 @@ def test_a_message_that_is_not_text_is_asked_again(servers):
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"[]", b'"hallo"', b"null", b"{not json", b'{"message": "hallo"}', b'{"sender": "", "message": "hallo"}',
-     b'{"sender": "   ", "message": "hallo"}', b'{"sender": 42, "message": "hallo"}'],
+    [
+        b"",
+        b"[]",
+        b'"hallo"',
+        b"null",
+        b"{not json",
+        b'{"message": "hallo"}',
+        b'{"sender": "", "message": "hallo"}',
+        b'{"sender": "   ", "message": "hallo"}',
+        b'{"sender": 42, "message": "hallo"}',
+    ],
     ids=["empty", "array", "string", "null", "broken", "no sender", "empty sender", "blank sender", "number sender"],
 )
 def test_a_malformed_request_gets_400_with_a_json_error(servers, body):

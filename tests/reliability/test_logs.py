@@ -20,7 +20,9 @@ MESSAGES = [
 
 def post(url: str, text: str) -> requests.Response:
     body = json.dumps({"sender": f"logs-{uuid.uuid4().hex[:8]}", "message": text})  # keeps the lone surrogate as \ud800
-    return requests.post(f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=60)
+    return requests.post(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=60
+    )
 
 
 @pytest.mark.parametrize("text", MESSAGES, ids=["surrogate", "broken intent json", "phone", "municipality"])

@@ -5,9 +5,9 @@ conversation, /restart included, got an empty reply."""
 
 import pytest
 
-from assistant.flows.dialogue import FLOWS
 from assistant.content.answers import message_templates
-from replies import joined
+from assistant.flows.dialogue import FLOWS
+from tests.support.replies import joined
 
 AGAIN = message_templates()["flow_al_bezig"]
 

@@ -44,7 +44,9 @@ def say(url: str, sender: str, text: str) -> str:
 
 def answers(url: str) -> bool:
     try:
-        replies = requests.post(url, json={"sender": f"restart-{uuid.uuid4().hex[:8]}", "message": "wat is een pgb"}, timeout=30).json()
+        replies = requests.post(
+            url, json={"sender": f"restart-{uuid.uuid4().hex[:8]}", "message": "wat is een pgb"}, timeout=30
+        ).json()
     except (requests.RequestException, ValueError):
         return False
     return any("persoonsgebonden budget" in reply.get("text", "") for reply in replies)
@@ -64,15 +66,22 @@ def start(tmp_path_factory) -> Iterator[subprocess.Popen]:
     ports = Ports.free()
     folder = tmp_path_factory.mktemp("start")
     env = {
-        **os.environ, "WEGWIJZER_RASA_PORT": str(ports.rasa), "WEGWIJZER_ACTIONS_PORT": str(ports.actions),
-        "WEGWIJZER_WEB_PORT": str(ports.web), "WEGWIJZER_TRACKER_DB": str(folder / "tracker.db"),
+        **os.environ,
+        "WEGWIJZER_RASA_PORT": str(ports.rasa),
+        "WEGWIJZER_ACTIONS_PORT": str(ports.actions),
+        "WEGWIJZER_WEB_PORT": str(ports.web),
+        "WEGWIJZER_TRACKER_DB": str(folder / "tracker.db"),
     }
     log = open(folder / "start.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "assistant", "start"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "start"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     process.url = f"http://localhost:{ports.rasa}/webhooks/rest/webhook"
     process.log = folder / "start.log"
     try:
-        assert wait_until(lambda: "Wegwijzer is ready." in process.log.read_text(), READY_TIMEOUT), process.log.read_text()[-2000:]
+        assert wait_until(lambda: "Wegwijzer is ready." in process.log.read_text(), READY_TIMEOUT), (
+            process.log.read_text()[-2000:]
+        )
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
@@ -80,7 +89,9 @@ def start(tmp_path_factory) -> Iterator[subprocess.Popen]:
         log.close()
 
 
-@pytest.mark.parametrize("server, marker", [("action server", "assistant.rasa_plugins.action_server"), ("Rasa server", "rasa run --model")])
+@pytest.mark.parametrize(
+    "server, marker", [("action server", "assistant.rasa_plugins.action_server"), ("Rasa server", "rasa run --model")]
+)
 def test_a_killed_server_is_started_again_and_the_assistant_answers_again(start, server, marker):
     assert answers(start.url)
     os.kill(server_pid(start, marker), signal.SIGKILL)
@@ -103,4 +114,6 @@ def test_stopping_start_stops_every_server(start):
     servers = children(start.pid)
     start.send_signal(signal.SIGTERM)
     start.wait(timeout=60)
-    assert all(not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text() for pid in servers)
+    assert all(
+        not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text() for pid in servers
+    )

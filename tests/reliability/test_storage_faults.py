@@ -12,7 +12,9 @@ FAULT_START = "Sorry, er ging bij mij iets mis. Uw bericht is niet verwerkt."
 
 
 def say(servers, sender: str, text: str) -> str:
-    response = requests.post(f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    response = requests.post(
+        f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+    )
     assert response.status_code == 200
     return "\n".join(reply.get("text", "") for reply in response.json())
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from assistant.runtime.servers import _free_port, web_server_on_free_port
 from assistant.settings import WEB_PUBLIC_DIR
-from widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
+from tests.support.widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
 
 
 @pytest.fixture(scope="session")

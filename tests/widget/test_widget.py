@@ -4,10 +4,19 @@ by keyboard, with screen-reader roles, at 320 px, checked by axe-core for WCAG 2
 from playwright.sync_api import expect
 
 from assistant.rasa_plugins.limits import MAX_MESSAGE_LENGTH
-
-from widget_page import (
-    ANSWER_TIMEOUT, DESKTOP, ask, axe_violations, contact_card, conversation, describe, launcher, open_widget,
-    save_screenshot, store_messages, textbox,
+from tests.support.widget_page import (
+    ANSWER_TIMEOUT,
+    DESKTOP,
+    ask,
+    axe_violations,
+    contact_card,
+    conversation,
+    describe,
+    launcher,
+    open_widget,
+    save_screenshot,
+    store_messages,
+    textbox,
 )
 
 
@@ -89,7 +98,12 @@ def test_html_in_messages_is_shown_as_text(page, web):
     bot_attack = {
         "from": "bot",
         "text": "<script>window.hacked=2</script> <img src=x onerror=window.hacked=3> javascript:alert(1)",
-        "card": {"type": "contact_card", "name": "Gemeente <b>X</b>", "website": "javascript:alert(1)", "phone": "<i>1</i>"},
+        "card": {
+            "type": "contact_card",
+            "name": "Gemeente <b>X</b>",
+            "website": "javascript:alert(1)",
+            "phone": "<i>1</i>",
+        },
     }
     store_messages(page, [bot_attack])
     page.reload()
@@ -164,7 +178,10 @@ def test_the_text_box_stops_at_the_maximum_length_and_says_so(axe_page, web):
     box.fill("Ik heb een vraag over huishoudelijke hulp. " * 40)  # 1,720 characters
     assert len(box.input_value()) == MAX_MESSAGE_LENGTH
     limit = page.locator("#wegwijzer-limit")
-    expect(limit).to_have_text(f"Uw vraag is zo lang als kan: hoogstens {MAX_MESSAGE_LENGTH} tekens. Maak hem korter om nog iets toe te voegen.")
+    expect(limit).to_have_text(
+        f"Uw vraag is zo lang als kan: hoogstens {MAX_MESSAGE_LENGTH} tekens. "
+        "Maak hem korter om nog iets toe te voegen."
+    )
     assert box.get_attribute("aria-describedby") == "wegwijzer-limit"
     assert not axe_violations(page), describe(axe_violations(page))
     box.press("Backspace")

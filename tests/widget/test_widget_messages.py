@@ -6,8 +6,14 @@ from typing import List
 
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from widget_page import (
-    ANSWER_TIMEOUT, ask, contact_card, conversation, open_widget, store_messages, textbox,
+from tests.support.widget_page import (
+    ANSWER_TIMEOUT,
+    ask,
+    contact_card,
+    conversation,
+    open_widget,
+    store_messages,
+    textbox,
 )
 
 SOCKET_IO = re.compile(r"^http://localhost:\d+/socket\.io/")
@@ -23,11 +29,16 @@ def test_links_only_for_http_tel_and_mailto_and_lists_from_dashes_and_numbers(pa
     source = conversation(page).locator("a[href^='https://wetten.overheid.nl']").last  # the source follows the answer
     expect(source).to_have_attribute("rel", "noopener noreferrer")
     expect(source).to_have_attribute("target", "_blank")
-    store_messages(page, [{
-        "from": "bot",
-        "text": "Zo gaat het:\n1. Bel tel:+31201234567\n2. Of mail naar mailto:wmo@example.nl\n"
+    store_messages(
+        page,
+        [
+            {
+                "from": "bot",
+                "text": "Zo gaat het:\n1. Bel tel:+31201234567\n2. Of mail naar mailto:wmo@example.nl\n"
                 "Niet: javascript:alert(1) en data:text/html,hallo",
-    }])
+            }
+        ],
+    )
     page.reload()
     stored = page.locator(".wegwijzer__message--bot").last
     expect(stored.locator("ol > li")).to_have_count(2)

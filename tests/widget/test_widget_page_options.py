@@ -5,14 +5,28 @@ import re
 
 from playwright.sync_api import expect
 
-from widget_page import (
-    ANSWER_TIMEOUT, ask, axe_violations, conversation, describe, launcher, no_horizontal_scrolling,
-    open_widget, save_screenshot, shown, textbox,
+from tests.support.widget_page import (
+    ANSWER_TIMEOUT,
+    ask,
+    axe_violations,
+    conversation,
+    describe,
+    launcher,
+    no_horizontal_scrolling,
+    open_widget,
+    save_screenshot,
+    shown,
+    textbox,
 )
 
 
 def test_data_attributes_set_the_server_language_title_and_an_open_chat(page, municipal_site, servers):
-    script = {"data-server": servers["url"], "data-lang": "nl-NL", "data-open": "true", "data-title": "Zorgvragen in Zwolle"}
+    script = {
+        "data-server": servers["url"],
+        "data-lang": "nl-NL",
+        "data-open": "true",
+        "data-title": "Zorgvragen in Zwolle",
+    }
     municipal_site(page, servers["url"], script)
     panel = page.get_by_role("region", name="Zorgvragen in Zwolle")
     expect(panel).to_be_visible()

@@ -1,0 +1,1 @@
+"""What a resident reads: facts, answers, readability, the facts check."""

@@ -1,0 +1,1 @@
+"""End-to-end over REST and socket.io against the real servers."""

@@ -1,0 +1,1 @@
+"""What each conversation decides, without Rasa."""

@@ -1,0 +1,1 @@
+"""Callback requests and the admin API."""

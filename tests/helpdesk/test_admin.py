@@ -1,0 +1,251 @@
+"""The admin API over real HTTP: serve_web on a free port, a real SQLite file, tokens from the environment."""
+
+import logging
+import secrets
+import sqlite3
+from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+
+from assistant.helpdesk.callbacks import CallbackRequest, CallbackStore
+from assistant.runtime.servers import web_server_on_free_port
+from assistant.settings import ADMIN_TOKEN, CALLBACK_KEY, CALLBACK_URL
+
+TOKEN = secrets.token_urlsafe(32)
+NAME, PHONE, QUESTION = "Jantje Zonnebloem", "06-98765432", "Hoe vraag ik een pgb aan?"
+LIST = "/admin/terugbelverzoeken"
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    return tmp_path_factory.mktemp("admin") / "callbacks.db"
+
+
+@pytest.fixture(scope="module")
+def environment(database):
+    """Token, database and key as an operator sets them; returns the key."""
+    key = Fernet.generate_key()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ADMIN_TOKEN.name, TOKEN)
+        patch.setenv(CALLBACK_URL.name, f"sqlite:///{database}")
+        patch.setenv(CALLBACK_KEY.name, key.decode())
+        yield key
+
+
+@pytest.fixture
+def start():
+    """Start serve_web with the environment as it is now; returns its base URL."""
+    with ExitStack() as servers:
+        yield lambda: servers.enter_context(web_server_on_free_port())
+
+
+@pytest.fixture(scope="module")
+def url(environment) -> str:
+    with web_server_on_free_port() as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def store(environment, database) -> CallbackStore:
+    """The server's store, emptied for each test."""
+    store = CallbackStore(f"sqlite:///{database}", environment)
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM callback_requests")
+    return store
+
+
+def add(store: CallbackStore, code: str = "GM0363") -> CallbackRequest:
+    return store.add(code, "Amsterdam", NAME, PHONE, QUESTION, "Ik geef toestemming.")
+
+
+def call(method: str, url: str, token: str = TOKEN, **kwargs) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.request(method, url, headers=headers, timeout=10, **kwargs)
+
+
+def assert_json_error(response: requests.Response, status: int, error: str) -> None:
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.json()["error"] == error
+
+
+def test_without_a_token_the_answer_is_401_with_a_challenge(url, store):
+    add(store)
+    response = call("GET", url + LIST, token="")
+
+    assert_json_error(response, 401, "unauthorized")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert NAME not in response.text
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [f"Bearer {TOKEN[:-1]}x", "Bearer wrong", f"Basic {TOKEN}", f"Bearer {TOKEN} extra", "Bearer"],
+)
+def test_a_wrong_token_is_401(url, authorization):
+    response = requests.get(url + LIST, headers={"Authorization": authorization}, timeout=10)
+
+    assert_json_error(response, 401, "unauthorized")
+    assert "WWW-Authenticate" in response.headers
+
+
+@pytest.mark.parametrize("token", ["", "kort-token"])
+def test_the_api_is_closed_for_everyone_without_a_long_enough_token_in_the_environment(
+    environment, start, monkeypatch, token
+):
+    monkeypatch.setenv(ADMIN_TOKEN.name, token)
+    url = start()
+
+    for method, path in [("GET", LIST), ("DELETE", LIST + "/WW-222222")]:
+        assert_json_error(call(method, url + path, token=token or TOKEN), 403, "admin_api_closed")
+
+
+def test_the_list_with_a_token(url, store):
+    request = add(store)
+    response = call("GET", url + LIST)
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Pragma"] == "no-cache"
+    assert response.json() == [
+        {
+            "reference": request.reference,
+            "municipality_code": "GM0363",
+            "municipality_name": "Amsterdam",
+            "name": NAME,
+            "phone": "06 9876 5432",
+            "question": QUESTION,
+            "consent_text": "Ik geef toestemming.",
+            "created_at": request.created_at.isoformat(),
+            "status": "nieuw",
+        }
+    ]
+
+
+def test_the_list_filters_by_municipality_and_status(url, store):
+    amsterdam, utrecht = add(store), add(store, "GM0344")
+    store.mark_handled(utrecht.reference)
+
+    def references(query: str):
+        return [item["reference"] for item in call("GET", url + LIST + query).json()]
+
+    assert references("?gemeente=GM0363") == [amsterdam.reference]
+    assert references("?status=afgehandeld") == [utrecht.reference]
+    assert references("?gemeente=gm0344&status=nieuw") == []
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("?status=open", "status"),
+        ("?gemeente=Amsterdam", "municipality_code"),
+        ("?plaats=x", "plaats"),
+        ("?status=nieuw&status=afgehandeld", "status"),
+        ("?gemeente=", "municipality_code"),
+    ],
+)
+def test_a_malformed_query_is_400(url, query, field):
+    response = call("GET", url + LIST + query)
+
+    assert_json_error(response, 400, "invalid_input")
+    assert response.json()["field"] == field
+
+
+def test_mark_handled(url, store):
+    request = add(store)
+    response = call("POST", f"{url}{LIST}/{request.reference.lower()}/afgehandeld")
+
+    assert response.status_code == 200
+    assert response.json() == {"reference": request.reference, "status": "afgehandeld"}
+    assert store.list()[0].status == "afgehandeld"
+
+
+def test_delete(url, store):
+    request = add(store)
+
+    response = call("DELETE", f"{url}{LIST}/{request.reference}")
+    assert response.status_code == 200 and response.json() == {"reference": request.reference, "deleted": True}
+    assert store.list() == []
+    assert_json_error(call("DELETE", f"{url}{LIST}/{request.reference}"), 404, "not_found")
+
+
+def test_an_unknown_reference_is_404(url):
+    assert_json_error(call("POST", f"{url}{LIST}/WW-222222/afgehandeld"), 404, "not_found")
+    assert_json_error(call("DELETE", f"{url}{LIST}/WW-222222"), 404, "not_found")
+
+
+@pytest.mark.parametrize("reference", ["12345", "WW-0000000", "WW-<script>"])
+def test_a_malformed_reference_is_400(url, reference):
+    response = call("DELETE", f"{url}{LIST}/{reference}")
+
+    assert_json_error(response, 400, "invalid_input")
+    assert response.json()["field"] == "reference"
+
+
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [("POST", LIST, "GET"), ("GET", LIST + "/WW-222222", "DELETE"), ("PUT", LIST + "/WW-222222/afgehandeld", "POST")],
+)
+def test_a_wrong_method_is_405(url, method, path, allowed):
+    response = call(method, url + path)
+
+    assert_json_error(response, 405, "method_not_allowed")
+    assert response.headers["Allow"] == allowed
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE"])
+def test_options_and_trace_answer_json_not_an_html_page(url, method):
+    response = call(method, url + LIST)
+    assert_json_error(response, 405, "method_not_allowed")
+    assert "<html" not in response.text.lower()
+    assert_json_error(call(method, url + LIST, token=""), 401, "unauthorized")
+
+
+@pytest.mark.parametrize("path", ["/admin", "/admin/", "/admin/andere", LIST + "/WW-222222/open"])
+def test_an_unknown_admin_path_is_404_json(url, path):
+    assert_json_error(call("GET", url + path), 404, "not_found")
+
+
+def test_reading_the_list_deletes_expired_requests(url, store, database):
+    old, recent = add(store), add(store)
+    made = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=31)
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "UPDATE callback_requests SET created_at = ? WHERE reference = ?", (made.isoformat(" "), old.reference)
+        )
+
+    assert [item["reference"] for item in call("GET", url + LIST).json()] == [recent.reference]
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT reference FROM callback_requests").fetchall() == [(recent.reference,)]
+
+
+def test_a_server_error_is_a_json_500_without_details(url, store, database):
+    CallbackStore(f"sqlite:///{database}", Fernet.generate_key()).add(  # another key than the server's
+        "GM0363", "Amsterdam", NAME, PHONE, QUESTION, "Ik geef toestemming."
+    )
+    response = call("GET", url + LIST)
+
+    assert response.status_code == 500 and response.json() == {"error": "internal_error"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_admin_requests_log_no_names_or_phone_numbers(url, store, caplog):
+    request = add(store)
+    with caplog.at_level(logging.DEBUG):
+        call("GET", url + LIST)
+        call("POST", f"{url}{LIST}/{request.reference}/afgehandeld")
+
+    assert f"admin GET {LIST} -> 200" in caplog.text
+    for secret in (NAME, "Zonnebloem", "98765432", "9876 5432", QUESTION, TOKEN):
+        assert secret not in caplog.text
+
+
+def test_the_demo_page_is_served_beside_the_admin_api(url):
+    page = requests.get(url + "/", timeout=10)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert requests.get(url + "/widget/widget.js", timeout=10).status_code == 200
+    assert requests.get(url + "/bestaat-niet.html", timeout=10).status_code == 404
+    assert requests.post(url + "/", timeout=10).status_code == 501

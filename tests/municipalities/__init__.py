@@ -1,0 +1,1 @@
+"""The municipal directory library."""

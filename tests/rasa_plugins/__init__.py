@@ -1,0 +1,1 @@
+"""The input channels, the tracker store and their limits."""

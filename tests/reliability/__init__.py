@@ -1,0 +1,1 @@
+"""Bad input, faults and attacks against the real servers."""

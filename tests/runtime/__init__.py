@@ -1,0 +1,1 @@
+"""The web server of the demo pages and the admin API."""

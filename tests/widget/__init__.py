@@ -1,0 +1,1 @@
+"""The widget in headless Chromium (Playwright)."""
