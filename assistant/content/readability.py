@@ -11,6 +11,7 @@ Web addresses, e-mail addresses and "Bron:" lines are not prose and are left out
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterator, List, Tuple
 
@@ -58,6 +59,7 @@ EXAMPLE_VALUES = {
 _NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+STRESS_ACCENTS = {"\u0300", "\u0301"}  # combining grave and acute
 _VOWEL_GROUP = re.compile(r"eeu|ieu|oei|aai|ooi|aa|ee|oo|uu|ie|oe|eu|ei|ij|ui|ou|au|[aeiouyáéíóúàèëïöü]", re.IGNORECASE)
 
 
@@ -83,8 +85,16 @@ class Readability:
 
 
 def syllables(word: str) -> int:
-    """Vowel groups, at least one: 'ondersteuning' -> 4, 'huishouden' -> 3."""
-    return max(1, len(_VOWEL_GROUP.findall(word))) if word[:1].isalpha() else 1
+    """Vowel groups, at least one: 'ondersteuning' -> 4, 'huishouden' -> 3. An accent that
+    stresses ('één', 'vóór') is read as the plain vowel; a trema ('cliënt') still splits."""
+    return max(1, len(_VOWEL_GROUP.findall(_without_stress_accents(word)))) if word[:1].isalpha() else 1
+
+
+def _without_stress_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize(
+        "NFC", "".join(character for character in decomposed if character not in STRESS_ACCENTS)
+    )
 
 
 def measure(text: str) -> Readability:

@@ -52,6 +52,10 @@ def test_every_answer_message_and_response_is_checked():
         ("eeuw", 1),
         ("Wmo", 1),
         ("cliëntondersteuning", 6),
+        ("één", 1),
+        ("vóór", 1),
+        ("cliënt", 2),
+        ("geïnteresseerd", 5),
     ],
 )
 def test_dutch_syllables(word, count):
