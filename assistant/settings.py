@@ -106,6 +106,21 @@ VARIABLES = (
 )
 
 
+# Switches that make libraries print less at start (TensorFlow's C++ log, SQLAlchemy 2.0 notices,
+# deprecation warnings of the Python that first loads them): for this process and the ones it starts.
+QUIET_LIBRARIES = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning",
+}
+
+
+def quiet_this_process() -> None:
+    """QUIET_LIBRARIES for this process, before it imports TensorFlow; what is set already stays."""
+    for name, value in QUIET_LIBRARIES.items():
+        os.environ.setdefault(name, value)
+
+
 def environment(**changes: str) -> Dict[str, str]:
     """This process's environment with `changes`: for the processes we start."""
     return {**os.environ, **changes}

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 from typing import Iterator, Tuple
 
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, VARIABLES
 
 # Only these folders may import Rasa: everything else is plain Python, testable without it.
 MAY_IMPORT_RASA = ("actions", "assistant/rasa_plugins")
@@ -55,3 +55,11 @@ def test_only_the_settings_read_the_environment():
         if name != "assistant/settings.py" and "os.environ" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_the_readme_lists_every_variable_with_its_default():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for variable in VARIABLES:
+        assert f"| `{variable.name}` |" in readme, variable.name
+        default = variable.default.replace(f"{PROJECT_ROOT}/", "")
+        assert (f"`{default}`" if default else "(none)") in readme, variable.name

@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant import log_privacy
+from assistant.runtime.quiet import silence_library_warnings
 from assistant.settings import ACTION_SECRET, ACTIONS_HOST, ACTIONS_PORT
 
 MIN_SECRET_LENGTH = 32
@@ -69,6 +70,8 @@ def main() -> None:
     port = parser.parse_args().port
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
+    logging.getLogger("rasa_sdk.executor").setLevel(logging.WARNING)  # not one line per action
+    silence_library_warnings()
     log_privacy.install()
     host = ACTIONS_HOST.get()
     app = closed_app(secret_from_environment())

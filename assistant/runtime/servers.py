@@ -26,9 +26,9 @@ from assistant.settings import (
     CREDENTIALS_FILE,
     ENDPOINTS_FILE,
     PROJECT_ROOT,
+    QUIET_LIBRARIES,
     RASA_PORT,
     TRACKER_DB,
-    VENV_BIN,
     WEB_PORT,
     WEB_PUBLIC_DIR,
     environment,
@@ -71,9 +71,7 @@ def quiet_environment(
             ACTION_URL.name: f"http://localhost:{actions_port}/webhook",
             ACTION_SECRET.name: secret or action_secret(),
             TRACKER_DB.name: tracker_db or TRACKER_DB.get(),
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+            **QUIET_LIBRARIES,
         }
     )
 
@@ -181,7 +179,8 @@ def start_processes(
     """Start the action server and the Rasa server (REST and socket.io channels)."""
     env = quiet_environment(tracker_db, ports.actions)  # one environment, so one secret, for both
     action_server = [sys.executable, "-m", "assistant.rasa_plugins.action_server", "--port", str(ports.actions)]
-    rasa_server = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(ports.rasa)]
+    rasa_server = [sys.executable, "-m", "assistant.rasa_plugins.rasa_server", "run", "--model", str(model)]
+    rasa_server += ["--port", str(ports.rasa)]
     rasa_server += ["--credentials", str(CREDENTIALS_FILE), "--endpoints", str(ENDPOINTS_FILE)]
     rasa_server += ["--cors", *allowed_origins(ports.web)]
     commands = {"action server": ("actions.log", action_server), "Rasa server": ("rasa.log", rasa_server)}

@@ -90,7 +90,8 @@ def start(tmp_path_factory) -> Iterator[subprocess.Popen]:
 
 
 @pytest.mark.parametrize(
-    "server, marker", [("action server", "assistant.rasa_plugins.action_server"), ("Rasa server", "rasa run --model")]
+    "server, marker",
+    [("action server", "assistant.rasa_plugins.action_server"), ("Rasa server", "rasa_server run --model")],
 )
 def test_a_killed_server_is_started_again_and_the_assistant_answers_again(start, server, marker):
     assert answers(start.url)
@@ -104,7 +105,7 @@ def test_a_conversation_in_a_flow_goes_on_after_the_rasa_server_was_killed(start
     sender = f"restart-{uuid.uuid4().hex[:8]}"
     assert "Voor welke hulp" in say(start.url, sender, "/eigen_bijdrage_check")
     restarts = start.log.read_text().count("The Rasa server stopped")
-    os.kill(server_pid(start, "rasa run --model"), signal.SIGKILL)
+    os.kill(server_pid(start, "rasa_server run --model"), signal.SIGKILL)
     assert wait_until(lambda: start.log.read_text().count("The Rasa server stopped") > restarts, 30)
     assert wait_until(lambda: answers(start.url), BACK_TIMEOUT)
     assert "Over welk jaar" in say(start.url, sender, "Huishoudelijke hulp")
