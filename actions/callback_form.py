@@ -13,7 +13,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.guided_form import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
-from actions.services import municipality_and_local_data
+from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_card
 from assistant.flows.callback import (
@@ -144,7 +144,7 @@ class ActionSubmitCallback(Action):
         return "action_submit_callback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        municipality, _ = municipality_and_local_data(tracker.get_slot("gemeente"))
+        municipality, _ = municipality_and_override(tracker.get_slot("gemeente"))
         cleared = [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
         if municipality is None:
             return cleared

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.guided_form import GuidedFormValidation
-from actions.services import local_context, municipality_and_local_data
+from actions.services import local_context, municipality_and_override
 from assistant.flows.clientondersteuning import support_messages
 
 KIND_OF_QUESTION = "co_soort"
@@ -25,7 +25,7 @@ class ActionGiveClientondersteuning(Action):
         return "action_give_clientondersteuning"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        municipality, override = municipality_and_local_data(tracker.get_slot("gemeente"))
+        municipality, override = municipality_and_override(tracker.get_slot("gemeente"))
         local = local_context(tracker.get_slot("gemeente"))
         if municipality is None or local is None:
             return [SlotSet(KIND_OF_QUESTION, None)]

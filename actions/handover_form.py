@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.guided_form import GuidedFormValidation, button
-from actions.services import municipality_and_local_data
+from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_card
 from assistant.flows.handover import where_to_call
@@ -30,7 +30,7 @@ class ActionOfferHuman(Action):
         return "action_offer_human"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        municipality, override = municipality_and_local_data(tracker.get_slot("gemeente"))
+        municipality, override = municipality_and_override(tracker.get_slot("gemeente"))
         if municipality is None:
             return []
         dispatcher.utter_message(

@@ -3,7 +3,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import municipality_and_local_data
+from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_messages
 
@@ -16,7 +16,7 @@ class ActionGiveMunicipalityContact(Action):
         return "action_give_municipality_contact"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        municipality, local = municipality_and_local_data(tracker.get_slot("gemeente"))
+        municipality, local = municipality_and_override(tracker.get_slot("gemeente"))
         if municipality is None:
             dispatcher.utter_message(text=message("gemeente_vraag"))
             return []

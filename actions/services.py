@@ -4,8 +4,8 @@ from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
 from assistant.content import directory as municipal_directory
-from assistant.content.answers import Local
-from assistant.content.local_data import override_store
+from assistant.content.answers import LocalContext
+from assistant.content.override_checks import override_store
 from municipalities import Directory
 from municipalities.aliases import load_aliases
 from municipalities.directory import Municipality
@@ -35,16 +35,16 @@ def zorgkantoren() -> Dict[str, Zorgkantoor]:
     return load_zorgkantoren()
 
 
-def municipality_and_local_data(slot_value: Optional[str]) -> Tuple[Optional[Municipality], Optional[Override]]:
+def municipality_and_override(slot_value: Optional[str]) -> Tuple[Optional[Municipality], Optional[Override]]:
     """The municipality in the `gemeente` slot (an official name once the form validated it,
     else the name as typed) and its own data, if any."""
     municipality = resolver().resolve(slot_value).municipality if slot_value else None
     return municipality, overrides().get(municipality.cbs_code) if municipality else None
 
 
-def local_context(slot_value: Optional[str]) -> Optional[Local]:
+def local_context(slot_value: Optional[str]) -> Optional[LocalContext]:
     """What the answers may add about the resident's municipality, if it is known."""
-    municipality, override = municipality_and_local_data(slot_value)
+    municipality, override = municipality_and_override(slot_value)
     if municipality is None:
         return None
-    return Local(municipality.name, override, zorgkantoren().get(municipality.cbs_code))
+    return LocalContext(municipality.name, override, zorgkantoren().get(municipality.cbs_code))

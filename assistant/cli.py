@@ -28,7 +28,7 @@ from assistant.content import directory as municipal_directory
 from assistant.content.facts import Facts, load_facts
 from assistant.content.facts_check import check_facts as facts_report
 from assistant.content.facts_check import local_facts
-from assistant.content.local_data import coverage_report, override_store
+from assistant.content.override_checks import coverage_report, override_store
 from assistant.flows.dialogue import rules_yaml
 from assistant.runtime.model import ensure_model
 from assistant.runtime.servers import Ports, quiet_environment, serve_web, start_processes, wait_until_ready

@@ -15,7 +15,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.answer_question import ActionAnswerQuestion
 from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
 from assistant import clock
-from assistant.content.answers import Answer, Local, build_answer, load_answer_texts, topics
+from assistant.content.answers import Answer, LocalContext, build_answer, load_answer_texts, topics
 from assistant.content.facts import load_facts
 from assistant.flows import eigen_bijdrage
 from assistant.flows.questions import DONT_KNOW
@@ -138,7 +138,7 @@ def test_a_local_rate_is_not_added_to_a_year_it_was_not_given_for(freeze_today):
     contribution = LocalContribution(
         (2026,), "0,00", ("inwoners met een laag inkomen",), "https://www.example.nl/eigen-bijdrage"
     )
-    local = Local(
+    local = LocalContext(
         "Voorbeeld", Override("GM0363", "https://www.example.nl", date(2026, 11, 1), contribution=contribution)
     )
     text = build_answer("eigen_bijdrage_hoeveel", local=local).text

@@ -46,7 +46,7 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Local:
+class LocalContext:
     """What is known about the resident's municipality beyond the national facts."""
 
     municipality: str
@@ -105,7 +105,7 @@ def _fill(topic: str, facts: Facts, year: int) -> Answer:
     return Answer(entry["text"].format(**values), tuple(dict.fromkeys(sources)))
 
 
-def build_answer(topic: str, year: Optional[int] = None, local: Optional[Local] = None) -> Answer:
+def build_answer(topic: str, year: Optional[int] = None, local: Optional[LocalContext] = None) -> Answer:
     """The answer to `topic`; `year` picks the year of the eigen bijdrage (default: this year).
 
     With `local` data about the resident's municipality, its own answer text replaces the
@@ -121,7 +121,7 @@ def build_answer(topic: str, year: Optional[int] = None, local: Optional[Local] 
     return answer
 
 
-def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> Answer:
+def _with_local_facts(answer: Answer, topic: str, year: int, local: LocalContext) -> Answer:
     contribution = local.override.contribution if local.override else None
     if contribution and topic in CONTRIBUTION_TOPICS and year in contribution.years:
         answer = with_local_contribution(answer, local, contribution, year)
@@ -135,7 +135,7 @@ def _with_local_facts(answer: Answer, topic: str, year: int, local: Local) -> An
     return answer
 
 
-def with_local_contribution(answer: Answer, local: Local, contribution: LocalContribution, year: int) -> Answer:
+def with_local_contribution(answer: Answer, local: LocalContext, contribution: LocalContribution, year: int) -> Answer:
     """`answer` with the municipality's own scheme: for whom, how much, and to ask the municipality."""
     key = "eigen_bijdrage_lokaal_niets" if contribution.monthly_amount == "0,00" else "eigen_bijdrage_lokaal_lager"
     text = message(
@@ -153,7 +153,7 @@ def zorgkantoor_source(zorgkantoor: Zorgkantoor) -> Source:
     return Source(f"zorgkantoorregio {zorgkantoor.region}", zorgkantoor.source, zorgkantoor.checked)
 
 
-def local_source(local: Local, url: str, by: Optional[str] = None) -> Source:
+def local_source(local: LocalContext, url: str, by: Optional[str] = None) -> Source:
     """The source of a municipality's own data; `by` names the third party it is from."""
     checked = local.override.checked
     according_to = f", volgens {by}" if by else ""

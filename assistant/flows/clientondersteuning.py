@@ -4,7 +4,7 @@ whom to ask for. Wlz clients are sent to the zorgkantoor."""
 
 from typing import List, Optional
 
-from assistant.content.answers import Local, build_answer, message
+from assistant.content.answers import LocalContext, build_answer, message
 from assistant.content.contact import (
     ContactMessage,
     checked_line,
@@ -29,7 +29,7 @@ def best_organisations(override: Optional[Override], audience: str) -> List[Cont
 
 
 def support_messages(
-    municipality: Municipality, override: Optional[Override], audience: str, local: Local
+    municipality: Municipality, override: Optional[Override], audience: str, local: LocalContext
 ) -> List[ContactMessage]:
     """What the resident reads, most specific first."""
     if audience == DONT_KNOW:  # "weet ik niet": the help for everyone

@@ -7,7 +7,7 @@ themselves live in `assistant.flows.eigen_bijdrage_rules`; this module only link
 
 from typing import List, Mapping, Optional, Tuple
 
-from assistant.content.answers import Answer, Local, maximum, message, with_local_contribution
+from assistant.content.answers import Answer, LocalContext, maximum, message, with_local_contribution
 from assistant.content.facts import Facts, Source
 from assistant.flows.eigen_bijdrage_rules import (
     FREE_PROVISIONS,
@@ -97,7 +97,7 @@ OPEN_QUESTION_MESSAGES = {
 
 
 def verdict_answer(
-    answers: Mapping[str, Optional[str]], year: int, facts: Facts, local: Optional[Local] = None
+    answers: Mapping[str, Optional[str]], year: int, facts: Facts, local: Optional[LocalContext] = None
 ) -> Answer:
     """The outcome of the check for the resident, with the reason and its sources; with
     `local`, the municipality's lower rate when it has one for that year."""

@@ -238,7 +238,7 @@ def test_a_lower_local_eigen_bijdrage_is_added_for_its_year():
 
 def test_a_local_answer_text_replaces_the_national_one(tmp_path, monkeypatch, directory):
     from actions import services
-    from assistant.content.local_data import override_store
+    from assistant.content.override_checks import override_store
     from municipalities.overrides import OverrideStore
 
     (tmp_path / "GM0193.yml").write_text(

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from assistant.content.answers import Local, build_answer
+from assistant.content.answers import LocalContext, build_answer
 from assistant.content.contact import contact_messages
 from assistant.content.dutch import dutch_date
-from assistant.content.local_data import override_store
+from assistant.content.override_checks import override_store
 from assistant.flows.clientondersteuning import EVERYONE, WLZ, best_organisations, support_messages
 from assistant.flows.questions import DONT_KNOW, questions
 from municipalities.overrides import AUDIENCES, Contact, Override
@@ -33,7 +33,7 @@ def made_up_override(*contacts: Contact) -> Override:
 def finding(directory, overrides, code, audience):
     municipality = directory.by_code(code)
     override = overrides.get(code)
-    local = Local(municipality.name, override, load_zorgkantoren().get(code))
+    local = LocalContext(municipality.name, override, load_zorgkantoren().get(code))
     return municipality, override, support_messages(municipality, override, audience, local)
 
 
@@ -84,7 +84,7 @@ def test_the_real_overrides(overrides):
 @pytest.mark.parametrize("code", ["GM1950", "GM0193", "GM0153"])  # Westerwolde, Zwolle, Enschede
 def test_wlz_clients_get_the_wlz_answer(directory, overrides, code):
     municipality, override, messages = finding(directory, overrides, code, WLZ)
-    local = Local(municipality.name, override, load_zorgkantoren().get(code))
+    local = LocalContext(municipality.name, override, load_zorgkantoren().get(code))
     assert [message.text for message in messages] == [build_answer("wlz_clientondersteuning", local=local).render()]
     assert messages[0].card is None
 

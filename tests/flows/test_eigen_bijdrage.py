@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistant.content.answers import Local, message
+from assistant.content.answers import LocalContext, message
 from assistant.content.facts import load_facts
 from assistant.flows import eigen_bijdrage
 from assistant.flows.eigen_bijdrage_rules import FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
@@ -417,7 +417,7 @@ def rendered(answers, year, municipality=None, local=None):
         "GM0363", local.source if local else "https://www.example.nl", date(2026, 11, 22), contribution=local
     )
     return eigen_bijdrage.verdict_answer(
-        answers, year, FACTS, Local(municipality, override) if municipality else None
+        answers, year, FACTS, LocalContext(municipality, override) if municipality else None
     ).render()
 
 

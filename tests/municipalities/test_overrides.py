@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from assistant.content.contact import checked_line
-from assistant.content.local_data import coverage_report, override_rules
+from assistant.content.override_checks import coverage_report, override_rules
 from municipalities.overrides import OVERRIDES_DIR, OverrideError, OverrideStore, load_overrides, parse_override
 
 GOOD = """\
