@@ -7,6 +7,7 @@ from actions.fallback import labels
 from actions.guided_form import button
 from actions.services import local_context
 from assistant.content.answers import build_answer, follow_ups, topics
+from assistant.flows.gemeente import GEMEENTE
 
 
 def requested_year(tracker: Tracker) -> Optional[int]:
@@ -32,7 +33,7 @@ class ActionAnswerQuestion(Action):
         if topic not in topics():
             dispatcher.utter_message(response="utter_fallback_topics")
             return []
-        answer = build_answer(topic, requested_year(tracker), local=local_context(tracker.get_slot("gemeente")))
+        answer = build_answer(topic, requested_year(tracker), local=local_context(tracker.get_slot(GEMEENTE)))
         buttons = [button(labels()[intent], f"/{intent}") for intent in follow_ups(topic)]
         dispatcher.utter_message(text=answer.render(), buttons=buttons)
         return []

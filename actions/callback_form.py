@@ -26,6 +26,7 @@ from assistant.flows.callback import (
     QUESTION,
     consent_text,
 )
+from assistant.flows.gemeente import GEMEENTE
 from assistant.flows.questions import Question
 from assistant.helpdesk.callbacks import (
     CallbackStore,
@@ -51,7 +52,7 @@ class ActionAskConsent(AskQuestion):
     slot = CONSENT
 
     def text(self, question: Question, tracker: Tracker) -> str:
-        return consent_text(tracker.get_slot("gemeente") or "")
+        return consent_text(tracker.get_slot(GEMEENTE) or "")
 
 
 class ActionAskCallbackQuestion(AskQuestion):
@@ -144,7 +145,7 @@ class ActionSubmitCallback(Action):
         return "action_submit_callback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        municipality, _ = municipality_and_override(tracker.get_slot("gemeente"))
+        municipality, _ = municipality_and_override(tracker.get_slot(GEMEENTE))
         cleared = [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
         if municipality is None:
             return cleared

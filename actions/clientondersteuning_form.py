@@ -8,6 +8,7 @@ from rasa_sdk.types import DomainDict
 from actions.guided_form import GuidedFormValidation
 from actions.services import local_context, municipality_and_override
 from assistant.flows.clientondersteuning import support_messages
+from assistant.flows.gemeente import GEMEENTE
 
 KIND_OF_QUESTION = "co_soort"
 
@@ -25,8 +26,8 @@ class ActionGiveClientondersteuning(Action):
         return "action_give_clientondersteuning"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        municipality, override = municipality_and_override(tracker.get_slot("gemeente"))
-        local = local_context(tracker.get_slot("gemeente"))
+        municipality, override = municipality_and_override(tracker.get_slot(GEMEENTE))
+        local = local_context(tracker.get_slot(GEMEENTE))
         if municipality is None or local is None:
             return [SlotSet(KIND_OF_QUESTION, None)]
         for item in support_messages(municipality, override, tracker.get_slot(KIND_OF_QUESTION) or "iedereen", local):

@@ -10,12 +10,10 @@ from actions.answer_question import requested_year
 from actions.guided_form import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
 from actions.services import local_context
 from assistant import clock
-from assistant.content.answers import message
 from assistant.content.facts import load_facts
 from assistant.flows import eigen_bijdrage
+from assistant.flows.gemeente import GEMEENTE
 from assistant.flows.questions import Question
-
-SKIPPED_MUNICIPALITY = "eb_gemeente_overgeslagen"
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
@@ -40,7 +38,9 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        return eigen_bijdrage.questions_to_ask(answers(tracker), bool(tracker.get_slot(SKIPPED_MUNICIPALITY)))
+        return eigen_bijdrage.questions_to_ask(
+            answers(tracker), bool(tracker.get_slot(eigen_bijdrage.SKIPPED_MUNICIPALITY))
+        )
 
     def extract_eb_jaar(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -60,8 +60,8 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
     ) -> List[EventType]:
         """Keeps "sla over" for the municipality: rasa-sdk only returns required slots."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
-        if tracker.slots_to_validate().get(SKIPPED_MUNICIPALITY):
-            events.append(SlotSet(SKIPPED_MUNICIPALITY, True))
+        if tracker.slots_to_validate().get(eigen_bijdrage.SKIPPED_MUNICIPALITY):
+            events.append(SlotSet(eigen_bijdrage.SKIPPED_MUNICIPALITY, True))
         return events
 
     def read_reply(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -72,35 +72,25 @@ class ValidateEigenBijdrageForm(GuidedFormValidation):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if tracker.get_slot(REQUESTED_SLOT) == "gemeente" and latest_intent(tracker) in ("dont_know", "deny"):
-            return [SlotSet(SKIPPED_MUNICIPALITY, True)]
+        if tracker.get_slot(REQUESTED_SLOT) == GEMEENTE and latest_intent(tracker) in ("dont_know", "deny"):
+            return [SlotSet(eigen_bijdrage.SKIPPED_MUNICIPALITY, True)]
         return await super().get_extraction_events(dispatcher, tracker, domain)
 
     def read_year(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        """A year that can be checked: typed, a button, "dit jaar" or "vorig jaar"; "weet ik niet" is this year."""
-        facts = load_facts()
-        intent, text = latest_intent(tracker), latest_text(tracker).lower()
-        this_year = clock.this_year()
-        if intent == "dont_know" or "dit jaar" in text:
-            return [SlotSet(eigen_bijdrage.YEAR, str(this_year))]
-        year = this_year - 1 if "vorig jaar" in text else requested_year(tracker) or _year_in(text)
-        if year and eigen_bijdrage.year_can_be_checked(year, facts, this_year):
-            return [SlotSet(eigen_bijdrage.YEAR, str(year))]
-        known = facts.known_years()
-        if not year and interrupts_flow(tracker):
-            return []  # a question in between: the rules answer it
-        reply = (
-            message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1]))
-            if year
-            else message("antwoord_onduidelijk")
+        reading = eigen_bijdrage.read_year(
+            latest_text(tracker),
+            requested_year(tracker),
+            dont_know=latest_intent(tracker) == "dont_know",
+            is_other_question=interrupts_flow(tracker),
+            facts=load_facts(),
+            this_year=clock.this_year(),
         )
-        dispatcher.utter_message(text=reply)
+        if reading.year:
+            return [SlotSet(eigen_bijdrage.YEAR, str(reading.year))]
+        if reading.reply is None:
+            return []  # a question in between: the rules answer it
+        dispatcher.utter_message(text=reading.reply)
         return [SlotSet(eigen_bijdrage.YEAR, None)]
-
-
-def _year_in(text: str) -> Optional[int]:
-    digits = "".join(character for character in text if character.isdigit())
-    return int(digits) if len(digits) == 4 else None
 
 
 class ActionEigenBijdrageUitslag(Action):
@@ -113,6 +103,6 @@ class ActionEigenBijdrageUitslag(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         given = answers(tracker)
         year = int(given.get(eigen_bijdrage.YEAR) or clock.this_year())
-        result = eigen_bijdrage.verdict_answer(given, year, load_facts(), local_context(tracker.get_slot("gemeente")))
+        result = eigen_bijdrage.verdict_answer(given, year, load_facts(), local_context(tracker.get_slot(GEMEENTE)))
         dispatcher.utter_message(text=result.render())
-        return [SlotSet(slot, None) for slot in (*eigen_bijdrage.SLOTS, SKIPPED_MUNICIPALITY)]
+        return [SlotSet(slot, None) for slot in (*eigen_bijdrage.SLOTS, eigen_bijdrage.SKIPPED_MUNICIPALITY)]

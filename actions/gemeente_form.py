@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.guided_form import GuidedFormValidation, button, choice_button
 from assistant.content.answers import message
+from assistant.flows.gemeente import GEMEENTE_CHOICES
 
 
 class ActionAskGemeente(Action):
@@ -21,7 +22,7 @@ class ActionAskGemeente(Action):
         return "action_ask_gemeente"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        choices = tracker.get_slot("gemeente_keuze") or []
+        choices = tracker.get_slot(GEMEENTE_CHOICES) or []
         if choices:
             dispatcher.utter_message(text=message("gemeente_welke"), buttons=[choice_button(code) for code in choices])
         else:

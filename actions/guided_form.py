@@ -19,11 +19,9 @@ from actions.services import directory, resolver
 from assistant.content.answers import message
 from assistant.content.facts import load_facts
 from assistant.flows.dialogue import ENDS_FLOW, FLOW_TRIGGERS, NOT_AN_ANSWER, interrupts
-from assistant.flows.gemeente import reply_to
+from assistant.flows.gemeente import GEMEENTE, reply_to
 from assistant.flows.questions import Question, button_answer, named_option, questions, read_answer
 from municipalities.resolver import Outcome
-
-GEMEENTE = "gemeente"
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:

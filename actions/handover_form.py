@@ -12,6 +12,7 @@ from actions.guided_form import GuidedFormValidation, button
 from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_card
+from assistant.flows.gemeente import GEMEENTE
 from assistant.flows.handover import where_to_call
 
 
@@ -30,7 +31,7 @@ class ActionOfferHuman(Action):
         return "action_offer_human"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        municipality, override = municipality_and_override(tracker.get_slot("gemeente"))
+        municipality, override = municipality_and_override(tracker.get_slot(GEMEENTE))
         if municipality is None:
             return []
         dispatcher.utter_message(

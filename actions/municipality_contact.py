@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_messages
+from assistant.flows.gemeente import GEMEENTE
 
 
 class ActionGiveMunicipalityContact(Action):
@@ -16,7 +17,7 @@ class ActionGiveMunicipalityContact(Action):
         return "action_give_municipality_contact"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        municipality, local = municipality_and_override(tracker.get_slot("gemeente"))
+        municipality, local = municipality_and_override(tracker.get_slot(GEMEENTE))
         if municipality is None:
             dispatcher.utter_message(text=message("gemeente_vraag"))
             return []

@@ -5,6 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import municipality_and_override
 from assistant.content.contact import contact_card, referral_text
+from assistant.flows.gemeente import GEMEENTE
 
 
 class ActionAnswerOutOfScope(Action):
@@ -15,7 +16,7 @@ class ActionAnswerOutOfScope(Action):
         return "action_answer_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        municipality, _ = municipality_and_override(tracker.get_slot("gemeente"))
+        municipality, _ = municipality_and_override(tracker.get_slot(GEMEENTE))
         if municipality is None:
             dispatcher.utter_message(response="utter_out_of_scope")
         else:

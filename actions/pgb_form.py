@@ -9,6 +9,7 @@ from actions.guided_form import GuidedFormValidation, button
 from actions.services import municipality_and_override, zorgkantoren
 from assistant.content.facts import load_facts
 from assistant.flows import pgb
+from assistant.flows.gemeente import GEMEENTE
 
 
 class ValidatePgbForm(GuidedFormValidation):
@@ -25,7 +26,7 @@ class ActionPgbAdvies(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         answers = {slot: tracker.get_slot(slot) for slot in pgb.SLOTS}
-        municipality, _ = municipality_and_override(tracker.get_slot("gemeente"))
+        municipality, _ = municipality_and_override(tracker.get_slot(GEMEENTE))
         zorgkantoor = zorgkantoren().get(municipality.cbs_code) if municipality else None
         messages = pgb.advice(
             answers,

@@ -5,6 +5,7 @@ the questions early ("a wheelchair" -> nothing to pay, no more questions). The r
 themselves live in `assistant.flows.eigen_bijdrage_rules`; this module only links them to the answers.
 """
 
+from dataclasses import dataclass
 from typing import List, Mapping, Optional, Tuple
 
 from assistant.content.answers import Answer, LocalContext, maximum, message, with_local_contribution
@@ -30,6 +31,7 @@ PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS = (
 )
 SLOTS = (PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS)
 MUNICIPALITY = "gemeente"  # asked last, for a lower local rate; may be skipped
+SKIPPED_MUNICIPALITY = "eb_gemeente_overgeslagen"  # the resident chose "Sla deze vraag over"
 CAK_SOURCE = "cak_abonnementstarief"
 
 
@@ -70,6 +72,40 @@ def year_can_be_checked(year: int, facts: Facts, this_year: int) -> bool:
     """A year with a known amount, or this year or next year: their outcome says when the
     amount is not known yet. Other years are asked again."""
     return facts.tariff(year) is not None or this_year <= year <= this_year + 1
+
+
+@dataclass(frozen=True)
+class YearReading:
+    """What a reply to "Over welk jaar gaat het?" gives: a year to check, or what to say."""
+
+    year: Optional[int] = None
+    reply: Optional[str] = None  # None with no year: not an answer, the rules handle it
+
+
+def read_year(
+    text: str, named_year: Optional[int], dont_know: bool, is_other_question: bool, facts: Facts, this_year: int
+) -> YearReading:
+    """A year that can be checked: typed, a button, "dit jaar" or "vorig jaar"; "weet ik niet"
+    is this year. `named_year`: the year NLU found in the text (entity `jaar`)."""
+    text = text.lower()
+    if dont_know or "dit jaar" in text:
+        return YearReading(this_year)
+    year = this_year - 1 if "vorig jaar" in text else named_year or _year_in(text)
+    if year and year_can_be_checked(year, facts, this_year):
+        return YearReading(year)
+    if not year and is_other_question:
+        return YearReading()
+    known = facts.known_years()
+    if year:
+        return YearReading(
+            reply=message("eb_jaar_onbekend", jaar=str(year), eerste=str(known[0]), laatste=str(known[-1]))
+        )
+    return YearReading(reply=message("antwoord_onduidelijk"))
+
+
+def _year_in(text: str) -> Optional[int]:
+    digits = "".join(character for character in text if character.isdigit())
+    return int(digits) if len(digits) == 4 else None
 
 
 def household(answers: Mapping[str, Optional[str]], year: int) -> Household:

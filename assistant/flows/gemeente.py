@@ -1,6 +1,7 @@
-"""What the assistant says when a resident names their municipality, place or postcode:
-a short confirmation ("Hoofddorp ligt in de gemeente Haarlemmermeer."), a choice with
-buttons when several municipalities fit, or a kind request to try again."""
+"""The municipality flow (`gemeente_form`), asked in every flow that needs it: what the
+assistant says when a resident names their municipality, place or postcode. A short
+confirmation ("Hoofddorp ligt in de gemeente Haarlemmermeer."), a choice with buttons when
+several municipalities fit, or a kind request to try again."""
 
 import re
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from assistant.privacy import redact
 from municipalities.directory import Municipality
 from municipalities.resolver import Outcome, Resolution, Via
 
+GEMEENTE = "gemeente"  # the slot: the official name once the form validated it
+GEMEENTE_CHOICES = "gemeente_keuze"  # the CBS codes offered when several municipalities fit
 ECHO_LIMIT = 30  # characters of the resident's text repeated in an answer
 # What may be repeated of it: letters, digits, spaces and the marks in place names
 # ("'s-Hertogenbosch", "Bergen (NH)"); never markup, and never what redaction masks.

@@ -23,7 +23,6 @@ from actions.callback_form import (
 )
 from actions.clientondersteuning_form import ActionGiveClientondersteuning, ValidateClientondersteuningForm
 from actions.eigen_bijdrage_form import (
-    SKIPPED_MUNICIPALITY,
     ActionAskYear,
     ActionEigenBijdrageUitslag,
     ValidateEigenBijdrageForm,
@@ -285,7 +284,7 @@ def test_eb_skipping_the_municipality_ends_the_form_and_is_remembered(intent):
     )
     events, _ = validate(ValidateEigenBijdrageForm(), intent, "/dont_know", slots)
     assert requested(events) is None
-    assert filled(events).get(SKIPPED_MUNICIPALITY) is True
+    assert filled(events).get(eigen_bijdrage.SKIPPED_MUNICIPALITY) is True
 
 
 REPLIES = {
@@ -390,7 +389,7 @@ def test_eb_the_next_question_follows_questions_to_ask(replies, asked):
         slots.update(filled(events))
         missing = [
             slot
-            for slot in eigen_bijdrage.questions_to_ask(slots, bool(slots.get(SKIPPED_MUNICIPALITY)))
+            for slot in eigen_bijdrage.questions_to_ask(slots, bool(slots.get(eigen_bijdrage.SKIPPED_MUNICIPALITY)))
             if slots.get(slot) is None
         ]
         assert next_slot == (missing[0] if missing else None), (seen, slots)
@@ -411,7 +410,7 @@ def test_eb_outcome_renders_the_verdict_and_clears_the_answers():
         eigen_bijdrage.CHILD: "nee",
         eigen_bijdrage.PARTNER: "nee",
         eigen_bijdrage.ALREADY_PAYS: "nee",
-        SKIPPED_MUNICIPALITY: True,
+        eigen_bijdrage.SKIPPED_MUNICIPALITY: True,
     }
     events, messages = run(ActionEigenBijdrageUitslag(), slots)
     [reply] = messages
@@ -419,7 +418,7 @@ def test_eb_outcome_renders_the_verdict_and_clears_the_answers():
     assert f"€ {tariff.amount} per {tariff.period}" in reply["text"] and "Bron" in reply["text"]
     assert {event["name"] for event in events if event["value"] is None} == {
         *eigen_bijdrage.SLOTS,
-        SKIPPED_MUNICIPALITY,
+        eigen_bijdrage.SKIPPED_MUNICIPALITY,
     }
     assert all(event["event"] == "slot" and event["value"] is None for event in events)
     assert "gemeente" not in {event["name"] for event in events}  # the municipality stays
