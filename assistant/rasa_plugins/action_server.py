@@ -17,7 +17,6 @@ import logging
 from typing import Optional
 
 from rasa_sdk import utils
-from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -46,6 +45,8 @@ def secret_from_environment() -> str:
 
 def closed_app(secret: str) -> Sanic:
     """rasa-sdk's app with the actions of the `actions` package, open only with the secret."""
+    from rasa_sdk.endpoint import create_app  # here, after main() silenced the warnings its import raises
+
     app = create_app("actions", cors_origins=None)
 
     @app.exception(Exception)
@@ -71,6 +72,8 @@ def main() -> None:
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
     logging.getLogger("rasa_sdk.executor").setLevel(logging.WARNING)  # not one line per action
+    # Slots the validators fill in read_reply need no validate_<slot>: rasa-sdk says so every turn.
+    logging.getLogger("rasa_sdk.forms").setLevel(logging.ERROR)
     silence_library_warnings()
     log_privacy.install()
     host = ACTIONS_HOST.get()
