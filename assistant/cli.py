@@ -63,10 +63,7 @@ def prepare() -> None:
 
 def generate() -> None:
     """Write every generated file: the flows' rules and the municipality lookup table."""
-    outputs = {
-        GENERATED_RULES_FILE: rules_yaml(),
-        GENERATED_LOOKUP_FILE: lookup_yaml(municipal_directory.load()),
-    }
+    outputs = {GENERATED_RULES_FILE: rules_yaml(), GENERATED_LOOKUP_FILE: lookup_yaml(municipal_directory.load())}
     for path, text in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

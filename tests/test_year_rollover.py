@@ -17,7 +17,7 @@ from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitsla
 from assistant import clock
 from assistant.content.answers import Answer, LocalContext, build_answer, load_answer_texts, topics
 from assistant.content.facts import load_facts
-from assistant.flows import eigen_bijdrage
+from assistant.flows.eigen_bijdrage import ALREADY_PAYS, CHILD, PARTNER, PROVISION, YEAR
 from assistant.flows.questions import DONT_KNOW
 from assistant.settings import TODAY
 from municipalities.overrides import LocalContribution, Override
@@ -30,10 +30,10 @@ DAYS = [NEW_YEAR_EVE, NEW_YEAR, LATER]
 AMOUNT_TOPICS = [topic for topic in topics() if "{maximum}" in load_answer_texts()[topic]["text"]]
 CAK_WEBSITE, CAK_PHONE = FACTS.facts["website_cak"].text, FACTS.facts["telefoon_cak"].text
 PAYS_AT_MOST = {
-    eigen_bijdrage.PROVISION: "huishoudelijke_hulp",
-    eigen_bijdrage.CHILD: "nee",
-    eigen_bijdrage.PARTNER: "nee",
-    eigen_bijdrage.ALREADY_PAYS: "nee",
+    PROVISION: "huishoudelijke_hulp",
+    CHILD: "nee",
+    PARTNER: "nee",
+    ALREADY_PAYS: "nee",
     "eb_gemeente_overgeslagen": True,
 }
 
@@ -73,13 +73,10 @@ def verdict(slots: Dict[str, str]) -> str:
 def read_year(intent: str, text: str) -> List[dict]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        intent,
-        text,
-        slots={REQUESTED_SLOT: eigen_bijdrage.YEAR, eigen_bijdrage.PROVISION: "vervoer"},
-        active_loop="eigen_bijdrage_form",
+        intent, text, slots={REQUESTED_SLOT: YEAR, PROVISION: "vervoer"}, active_loop="eigen_bijdrage_form"
     )
     events = asyncio.run(ValidateEigenBijdrageForm().run(dispatcher, tracker, DOMAIN))
-    return [event["value"] for event in events if event.get("name") == eigen_bijdrage.YEAR], texts(dispatcher)
+    return [event["value"] for event in events if event.get("name") == YEAR], texts(dispatcher)
 
 
 def test_the_facts_file_has_no_2027_amount_yet():
@@ -180,7 +177,7 @@ def test_a_typed_year_without_an_amount_is_taken_when_it_is_this_year_or_next_ye
 @pytest.mark.parametrize("day", [NEW_YEAR, LATER])
 def test_the_check_gives_an_honest_verdict_for_a_year_without_an_amount(day, freeze_today):
     freeze_today(day)
-    for slots in (PAYS_AT_MOST, {**PAYS_AT_MOST, eigen_bijdrage.YEAR: str(day.year)}):
+    for slots in (PAYS_AT_MOST, {**PAYS_AT_MOST, YEAR: str(day.year)}):
         text = verdict(slots)
         assert text.startswith("U betaalt een eigen bijdrage, één keer voor uw hele huishouden.")
         says_not_known_yet(text, day.year)
@@ -189,14 +186,14 @@ def test_the_check_gives_an_honest_verdict_for_a_year_without_an_amount(day, fre
 
 def test_the_check_still_gives_the_amount_of_a_known_year(freeze_today):
     freeze_today(NEW_YEAR)
-    text = verdict({**PAYS_AT_MOST, eigen_bijdrage.YEAR: "2026"})
+    text = verdict({**PAYS_AT_MOST, YEAR: "2026"})
     assert text.startswith("In 2026 betaalt u maximaal € 21,80 per maand.")
 
 
 @pytest.mark.parametrize("day", DAYS)
 def test_when_the_outcome_depends_the_open_questions_stay_and_the_amount_is_honest(day, freeze_today):
     freeze_today(day)
-    text = verdict({**PAYS_AT_MOST, eigen_bijdrage.CHILD: DONT_KNOW})
+    text = verdict({**PAYS_AT_MOST, CHILD: DONT_KNOW})
     assert "Misschien betaalt u niets." in text
     amounts_have_their_own_year(text)
     if FACTS.tariff(day.year) is None:
@@ -206,18 +203,14 @@ def test_when_the_outcome_depends_the_open_questions_stay_and_the_amount_is_hone
 @pytest.mark.parametrize("day", DAYS)
 def test_a_verdict_of_nothing_to_pay_needs_no_amount(day, freeze_today):
     freeze_today(day)
-    text = verdict({eigen_bijdrage.PROVISION: "rolstoel"})
+    text = verdict({PROVISION: "rolstoel"})
     assert "geen eigen bijdrage" in text and "€" not in text and "weet ik" not in text
 
 
 def test_the_check_starts_with_a_year_from_the_first_message_only_when_it_can_be_checked(freeze_today):
     freeze_today(NEW_YEAR)
     form = ValidateEigenBijdrageForm()
-    for typed, expected in (
-        ("2027", {eigen_bijdrage.YEAR: "2027"}),
-        ("2025", {eigen_bijdrage.YEAR: "2025"}),
-        ("2031", {}),
-    ):
+    for typed, expected in (("2027", {YEAR: "2027"}), ("2025", {YEAR: "2025"}), ("2031", {})):
         tracker = make_tracker(
             "eigen_bijdrage_check", f"wat betaal ik in {typed}", [{"entity": "jaar", "value": typed}]
         )

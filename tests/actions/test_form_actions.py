@@ -16,17 +16,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import callback_form
 from actions.ask_actions import ASK_ACTIONS
-from actions.callback_form import (
-    ActionKeepCallbackQuestion,
-    ActionSubmitCallback,
-    ValidateCallbackForm,
-)
+from actions.callback_form import ActionKeepCallbackQuestion, ActionSubmitCallback, ValidateCallbackForm
 from actions.clientondersteuning_form import ActionGiveClientondersteuning, ValidateClientondersteuningForm
-from actions.eigen_bijdrage_form import (
-    ActionAskYear,
-    ActionEigenBijdrageUitslag,
-    ValidateEigenBijdrageForm,
-)
+from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
 from actions.fallback import LABELS_FILE, ActionAskWhatYouMean, ActionOfferAPerson
 from actions.gemeente_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
 from actions.guided_form import ActionStopFlow
@@ -38,6 +30,7 @@ from assistant.content.facts import load_facts
 from assistant.flows import eigen_bijdrage, pgb
 from assistant.flows.callback import CALLBACK_SLOTS, OFFERED_QUESTION, consent_text
 from assistant.flows.dialogue import FLOWS
+from assistant.flows.eigen_bijdrage import ALREADY_PAYS, BELOW_AOW, CHILD, MUNICIPALITY, PARTNER, PROVISION, YEAR
 from assistant.flows.eigen_bijdrage_rules import FREE_PROVISIONS, Question
 from assistant.flows.questions import DONT_KNOW, questions
 from assistant.helpdesk import callbacks
@@ -95,7 +88,7 @@ def eb(**slots) -> Dict[str, Any]:
     return {REQUESTED_SLOT: None, **slots}
 
 
-EB_SO_FAR = {eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.YEAR: "2026"}
+EB_SO_FAR = {PROVISION: "begeleiding", YEAR: "2026"}
 
 
 # --- The eigen-bijdrage form -----------------------------------------------------------------
@@ -103,35 +96,23 @@ EB_SO_FAR = {eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.YEAR: "2026
 
 def test_eb_reads_a_button_reply():
     events, replies = validate(
-        ValidateEigenBijdrageForm(), "nlu_fallback", "Huishoudelijke hulp", eb(requested_slot=eigen_bijdrage.PROVISION)
+        ValidateEigenBijdrageForm(), "nlu_fallback", "Huishoudelijke hulp", eb(requested_slot=PROVISION)
     )
-    assert (
-        filled(events) == {eigen_bijdrage.PROVISION: "huishoudelijke_hulp"}
-        and requested(events) == eigen_bijdrage.YEAR
-        and replies == []
-    )
+    assert filled(events) == {PROVISION: "huishoudelijke_hulp"} and requested(events) == YEAR and replies == []
 
 
 def test_eb_reads_a_yes_no_button():
-    slots = eb(requested_slot=eigen_bijdrage.PARTNER, **EB_SO_FAR, **{eigen_bijdrage.CHILD: "nee"})
+    slots = eb(requested_slot=PARTNER, **EB_SO_FAR, **{CHILD: "nee"})
     events, replies = validate(ValidateEigenBijdrageForm(), "affirm", "/affirm", slots)
-    assert (
-        filled(events) == {eigen_bijdrage.PARTNER: "ja"}
-        and asked_next(events, slots) == eigen_bijdrage.BELOW_AOW
-        and replies == []
-    )
+    assert filled(events) == {PARTNER: "ja"} and asked_next(events, slots) == BELOW_AOW and replies == []
 
 
 @pytest.mark.parametrize("intent", ["dont_know", "nlu_fallback"])
 def test_eb_reads_dont_know(intent):
     events, replies = validate(
-        ValidateEigenBijdrageForm(), intent, "weet ik niet", eb(requested_slot=eigen_bijdrage.CHILD, **EB_SO_FAR)
+        ValidateEigenBijdrageForm(), intent, "weet ik niet", eb(requested_slot=CHILD, **EB_SO_FAR)
     )
-    assert (
-        filled(events) == {eigen_bijdrage.CHILD: DONT_KNOW}
-        and requested(events) == eigen_bijdrage.PARTNER
-        and replies == []
-    )
+    assert filled(events) == {CHILD: DONT_KNOW} and requested(events) == PARTNER and replies == []
 
 
 @pytest.mark.parametrize(
@@ -147,84 +128,59 @@ def test_eb_reads_dont_know(intent):
 )
 def test_eb_reads_a_year(intent, text, entities, year):
     events, replies = validate(
-        ValidateEigenBijdrageForm(),
-        intent,
-        text,
-        eb(requested_slot=eigen_bijdrage.YEAR, **{eigen_bijdrage.PROVISION: "vervoer"}),
-        entities,
+        ValidateEigenBijdrageForm(), intent, text, eb(requested_slot=YEAR, **{PROVISION: "vervoer"}), entities
     )
-    assert (
-        filled(events) == {eigen_bijdrage.YEAR: str(year)}
-        and requested(events) == eigen_bijdrage.CHILD
-        and replies == []
-    )
+    assert filled(events) == {YEAR: str(year)} and requested(events) == CHILD and replies == []
 
 
 @pytest.mark.parametrize("typed", ["2015", "2031"])
 def test_eb_an_unknown_year_is_explained_and_asked_again(typed):
     events, replies = validate(
-        ValidateEigenBijdrageForm(),
-        "nlu_fallback",
-        typed,
-        eb(requested_slot=eigen_bijdrage.YEAR, **{eigen_bijdrage.PROVISION: "vervoer"}),
+        ValidateEigenBijdrageForm(), "nlu_fallback", typed, eb(requested_slot=YEAR, **{PROVISION: "vervoer"})
     )
-    assert filled(events) == {eigen_bijdrage.YEAR: None} and requested(events) == eigen_bijdrage.YEAR
+    assert filled(events) == {YEAR: None} and requested(events) == YEAR
     [reply] = replies
     known = FACTS.known_years()
     assert typed in reply and str(known[0]) in reply and str(known[-1]) in reply
 
 
 def test_eb_an_unreadable_reply_is_asked_again_kindly():
-    events, replies = validate(
-        ValidateEigenBijdrageForm(), "nlu_fallback", "blabla", eb(requested_slot=eigen_bijdrage.PROVISION)
-    )
-    assert filled(events) == {eigen_bijdrage.PROVISION: None} and requested(events) == eigen_bijdrage.PROVISION
+    events, replies = validate(ValidateEigenBijdrageForm(), "nlu_fallback", "blabla", eb(requested_slot=PROVISION))
+    assert filled(events) == {PROVISION: None} and requested(events) == PROVISION
     assert replies == [message_templates()["antwoord_onduidelijk"]]
 
 
 def test_eb_back_clears_the_previous_answer():
     events, replies = validate(
-        ValidateEigenBijdrageForm(),
-        "go_back",
-        "terug",
-        eb(requested_slot=eigen_bijdrage.PARTNER, **EB_SO_FAR, **{eigen_bijdrage.CHILD: "nee"}),
+        ValidateEigenBijdrageForm(), "go_back", "terug", eb(requested_slot=PARTNER, **EB_SO_FAR, **{CHILD: "nee"})
     )
-    assert filled(events) == {eigen_bijdrage.CHILD: None} and requested(events) == eigen_bijdrage.CHILD
+    assert filled(events) == {CHILD: None} and requested(events) == CHILD
     assert replies == [message_templates()["terug_vorige_vraag"]]
 
 
 def test_eb_back_skips_questions_that_were_not_asked():
-    slots = eb(
-        requested_slot=eigen_bijdrage.ALREADY_PAYS,
-        **EB_SO_FAR,
-        **{eigen_bijdrage.CHILD: "nee", eigen_bijdrage.PARTNER: "nee"},
-    )
+    slots = eb(requested_slot=ALREADY_PAYS, **EB_SO_FAR, **{CHILD: "nee", PARTNER: "nee"})
     events, _ = validate(ValidateEigenBijdrageForm(), "go_back", "terug", slots)
-    assert filled(events) == {eigen_bijdrage.PARTNER: None} and requested(events) == eigen_bijdrage.PARTNER
+    assert filled(events) == {PARTNER: None} and requested(events) == PARTNER
 
 
 def test_eb_back_at_the_first_question_asks_it_again():
-    events, replies = validate(
-        ValidateEigenBijdrageForm(), "go_back", "terug", eb(requested_slot=eigen_bijdrage.PROVISION)
-    )
-    assert filled(events) == {eigen_bijdrage.PROVISION: None} and requested(events) == eigen_bijdrage.PROVISION
+    events, replies = validate(ValidateEigenBijdrageForm(), "go_back", "terug", eb(requested_slot=PROVISION))
+    assert filled(events) == {PROVISION: None} and requested(events) == PROVISION
     assert replies == [message_templates()["terug_eerste_vraag"]]
 
 
 @pytest.mark.parametrize(
     "intent, text", [("pgb_wat", "wat is een pgb?"), ("stop", "stop"), ("human_handover", "ik wil een mens")]
 )
-@pytest.mark.parametrize("asked", [eigen_bijdrage.PROVISION, eigen_bijdrage.CHILD, eigen_bijdrage.PARTNER])
+@pytest.mark.parametrize("asked", [PROVISION, CHILD, PARTNER])
 def test_eb_a_reply_that_is_no_answer_sets_no_slot(intent, text, asked):
     slots = (
-        eb(
-            requested_slot=asked,
-            **{eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.YEAR: "2026", eigen_bijdrage.CHILD: "nee"},
-        )
-        if asked == eigen_bijdrage.PARTNER
+        eb(requested_slot=asked, **{PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee"})
+        if asked == PARTNER
         else eb(requested_slot=asked)
     )
-    if asked == eigen_bijdrage.CHILD:
+    if asked == CHILD:
         slots.update(EB_SO_FAR)
     events, replies = validate(ValidateEigenBijdrageForm(), intent, text, slots)
     assert filled(events) == {} and replies == []  # Rasa rejects the form: the rules answer
@@ -232,10 +188,7 @@ def test_eb_a_reply_that_is_no_answer_sets_no_slot(intent, text, asked):
 
 def test_eb_a_question_in_between_while_the_year_is_asked_sets_no_slot():
     events, replies = validate(
-        ValidateEigenBijdrageForm(),
-        "pgb_wat",
-        "wat is een pgb?",
-        eb(requested_slot=eigen_bijdrage.YEAR, **{eigen_bijdrage.PROVISION: "vervoer"}),
+        ValidateEigenBijdrageForm(), "pgb_wat", "wat is een pgb?", eb(requested_slot=YEAR, **{PROVISION: "vervoer"})
     )
     assert filled(events) == {} and replies == []
 
@@ -248,50 +201,38 @@ def test_eb_a_year_in_the_first_message_is_kept():
         {},
         [{"entity": "jaar", "value": "2025"}],
     )
-    assert filled(events) == {eigen_bijdrage.YEAR: "2025"} and requested(events) == eigen_bijdrage.PROVISION
+    assert filled(events) == {YEAR: "2025"} and requested(events) == PROVISION
 
 
 @pytest.mark.parametrize(
     "text, provision, next_slot",
     [
-        ("wat betaal ik voor huishoudelijke hulp?", "huishoudelijke_hulp", eigen_bijdrage.YEAR),
+        ("wat betaal ik voor huishoudelijke hulp?", "huishoudelijke_hulp", YEAR),
         ("moet ik betalen voor een rolstoel?", "rolstoel", None),
     ],
 )
 def test_eb_a_provision_in_the_first_message_is_kept(text, provision, next_slot):
     events, _ = validate(ValidateEigenBijdrageForm(), "eigen_bijdrage_check", text, {})
-    assert filled(events) == {eigen_bijdrage.PROVISION: provision} and requested(events) == next_slot
+    assert filled(events) == {PROVISION: provision} and requested(events) == next_slot
 
 
 def test_eb_a_municipality_typed_when_asked():
-    slots = eb(
-        requested_slot=eigen_bijdrage.MUNICIPALITY,
-        **EB_SO_FAR,
-        **{eigen_bijdrage.CHILD: "nee", eigen_bijdrage.PARTNER: "nee", eigen_bijdrage.ALREADY_PAYS: "nee"},
-    )
+    slots = eb(requested_slot=MUNICIPALITY, **EB_SO_FAR, **{CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"})
     events, _ = validate(ValidateEigenBijdrageForm(), "inform_gemeente", "Zwolle", slots)
-    assert filled(events)[eigen_bijdrage.MUNICIPALITY] == "Zwolle" and requested(events) is None
+    assert filled(events)[MUNICIPALITY] == "Zwolle" and requested(events) is None
 
 
 @pytest.mark.parametrize("intent", ["dont_know", "deny"])
 def test_eb_skipping_the_municipality_ends_the_form_and_is_remembered(intent):
     """The skip must come back to Rasa as a slot event: else the form is rejected (only
     requested_slot was set) and the next run asks for the municipality again."""
-    slots = eb(
-        requested_slot=eigen_bijdrage.MUNICIPALITY,
-        **EB_SO_FAR,
-        **{eigen_bijdrage.CHILD: "nee", eigen_bijdrage.PARTNER: "nee", eigen_bijdrage.ALREADY_PAYS: "nee"},
-    )
+    slots = eb(requested_slot=MUNICIPALITY, **EB_SO_FAR, **{CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"})
     events, _ = validate(ValidateEigenBijdrageForm(), intent, "/dont_know", slots)
     assert requested(events) is None
     assert filled(events).get(eigen_bijdrage.SKIPPED_MUNICIPALITY) is True
 
 
-REPLIES = {
-    "yes": ("affirm", "/affirm"),
-    "no": ("deny", "/deny"),
-    "?": ("dont_know", "/dont_know"),
-}
+REPLIES = {"yes": ("affirm", "/affirm"), "no": ("deny", "/deny"), "?": ("dont_know", "/dont_know")}
 
 
 @pytest.mark.parametrize(
@@ -299,83 +240,52 @@ REPLIES = {
     [
         (
             {
-                eigen_bijdrage.PROVISION: ("nlu_fallback", "Huishoudelijke hulp"),
-                eigen_bijdrage.YEAR: ("nlu_fallback", "2026"),
-                eigen_bijdrage.CHILD: REPLIES["no"],
-                eigen_bijdrage.PARTNER: REPLIES["yes"],
-                eigen_bijdrage.BELOW_AOW: REPLIES["no"],
-                eigen_bijdrage.ALREADY_PAYS: REPLIES["no"],
-                eigen_bijdrage.MUNICIPALITY: ("inform_gemeente", "Zwolle"),
+                PROVISION: ("nlu_fallback", "Huishoudelijke hulp"),
+                YEAR: ("nlu_fallback", "2026"),
+                CHILD: REPLIES["no"],
+                PARTNER: REPLIES["yes"],
+                BELOW_AOW: REPLIES["no"],
+                ALREADY_PAYS: REPLIES["no"],
+                MUNICIPALITY: ("inform_gemeente", "Zwolle"),
             },
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.BELOW_AOW,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS, MUNICIPALITY],
         ),
-        ({eigen_bijdrage.PROVISION: ("nlu_fallback", "Rolstoel")}, [eigen_bijdrage.PROVISION]),
-        ({eigen_bijdrage.PROVISION: ("nlu_fallback", "Beschermd wonen")}, [eigen_bijdrage.PROVISION]),
+        ({PROVISION: ("nlu_fallback", "Rolstoel")}, [PROVISION]),
+        ({PROVISION: ("nlu_fallback", "Beschermd wonen")}, [PROVISION]),
         (
-            {
-                eigen_bijdrage.PROVISION: ("nlu_fallback", "begeleiding"),
-                eigen_bijdrage.YEAR: ("nlu_fallback", "2025"),
-                eigen_bijdrage.CHILD: REPLIES["yes"],
-            },
-            [eigen_bijdrage.PROVISION, eigen_bijdrage.YEAR, eigen_bijdrage.CHILD],
+            {PROVISION: ("nlu_fallback", "begeleiding"), YEAR: ("nlu_fallback", "2025"), CHILD: REPLIES["yes"]},
+            [PROVISION, YEAR, CHILD],
         ),
         (
             {
-                eigen_bijdrage.PROVISION: REPLIES["?"],
-                eigen_bijdrage.YEAR: REPLIES["?"],
-                eigen_bijdrage.CHILD: REPLIES["no"],
-                eigen_bijdrage.PARTNER: REPLIES["?"],
-                eigen_bijdrage.ALREADY_PAYS: REPLIES["yes"],
+                PROVISION: REPLIES["?"],
+                YEAR: REPLIES["?"],
+                CHILD: REPLIES["no"],
+                PARTNER: REPLIES["?"],
+                ALREADY_PAYS: REPLIES["yes"],
             },
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS],
         ),
         (
             {
-                eigen_bijdrage.PROVISION: ("nlu_fallback", "vervoer"),
-                eigen_bijdrage.YEAR: ("nlu_fallback", "2019"),
-                eigen_bijdrage.CHILD: REPLIES["no"],
-                eigen_bijdrage.PARTNER: REPLIES["yes"],
-                eigen_bijdrage.BELOW_AOW: REPLIES["yes"],
+                PROVISION: ("nlu_fallback", "vervoer"),
+                YEAR: ("nlu_fallback", "2019"),
+                CHILD: REPLIES["no"],
+                PARTNER: REPLIES["yes"],
+                BELOW_AOW: REPLIES["yes"],
             },
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.BELOW_AOW,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW],
         ),
         (
             {
-                eigen_bijdrage.PROVISION: ("nlu_fallback", "traplift"),
-                eigen_bijdrage.YEAR: ("nlu_fallback", "2024"),
-                eigen_bijdrage.CHILD: REPLIES["no"],
-                eigen_bijdrage.PARTNER: REPLIES["no"],
-                eigen_bijdrage.ALREADY_PAYS: REPLIES["no"],
-                eigen_bijdrage.MUNICIPALITY: ("inform_gemeente", "1011 AB"),
+                PROVISION: ("nlu_fallback", "traplift"),
+                YEAR: ("nlu_fallback", "2024"),
+                CHILD: REPLIES["no"],
+                PARTNER: REPLIES["no"],
+                ALREADY_PAYS: REPLIES["no"],
+                MUNICIPALITY: ("inform_gemeente", "1011 AB"),
             },
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY],
         ),
     ],
 )
@@ -405,13 +315,7 @@ def test_eb_the_next_question_follows_questions_to_ask(replies, asked):
 
 
 def test_eb_outcome_renders_the_verdict_and_clears_the_answers():
-    slots = {
-        **EB_SO_FAR,
-        eigen_bijdrage.CHILD: "nee",
-        eigen_bijdrage.PARTNER: "nee",
-        eigen_bijdrage.ALREADY_PAYS: "nee",
-        eigen_bijdrage.SKIPPED_MUNICIPALITY: True,
-    }
+    slots = {**EB_SO_FAR, CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee", eigen_bijdrage.SKIPPED_MUNICIPALITY: True}
     events, messages = run(ActionEigenBijdrageUitslag(), slots)
     [reply] = messages
     tariff = FACTS.tariff(2026)
@@ -428,11 +332,11 @@ def test_eb_outcome_with_a_lower_local_rate():
     amsterdam = overrides().get("GM0363")
     [year, *_] = amsterdam.contribution.years
     slots = {
-        eigen_bijdrage.PROVISION: "huishoudelijke_hulp",
-        eigen_bijdrage.YEAR: str(year),
-        eigen_bijdrage.CHILD: "nee",
-        eigen_bijdrage.PARTNER: "nee",
-        eigen_bijdrage.ALREADY_PAYS: "nee",
+        PROVISION: "huishoudelijke_hulp",
+        YEAR: str(year),
+        CHILD: "nee",
+        PARTNER: "nee",
+        ALREADY_PAYS: "nee",
         "gemeente": "Amsterdam",
     }
     _, [reply] = run(ActionEigenBijdrageUitslag(), slots)
@@ -445,19 +349,13 @@ def test_eb_outcome_with_a_lower_local_rate():
 
 
 def test_eb_outcome_pays_nothing():
-    _, [reply] = run(ActionEigenBijdrageUitslag(), {eigen_bijdrage.PROVISION: "rolstoel"})
+    _, [reply] = run(ActionEigenBijdrageUitslag(), {PROVISION: "rolstoel"})
     assert "geen eigen bijdrage" in reply["text"] and "€" not in reply["text"]
 
 
 def test_eb_outcome_without_a_year_uses_this_years_amount():
     _, [reply] = run(
-        ActionEigenBijdrageUitslag(),
-        {
-            eigen_bijdrage.PROVISION: "vervoer",
-            eigen_bijdrage.CHILD: "nee",
-            eigen_bijdrage.PARTNER: "nee",
-            eigen_bijdrage.ALREADY_PAYS: "nee",
-        },
+        ActionEigenBijdrageUitslag(), {PROVISION: "vervoer", CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"}
     )
     assert f"In {TEST_DAY.year} betaalt u maximaal € {FACTS.tariff(TEST_DAY.year).amount}" in reply["text"]
 
@@ -486,10 +384,8 @@ def test_stop_outside_a_flow_offers_nothing_to_resume():
 
 
 def test_stop_keeps_the_answers():
-    events, _ = run(
-        ActionStopFlow(), {eigen_bijdrage.PROVISION: "vervoer"}, "stop", "stop", active_loop="eigen_bijdrage_form"
-    )
-    assert eigen_bijdrage.PROVISION not in filled(events)
+    events, _ = run(ActionStopFlow(), {PROVISION: "vervoer"}, "stop", "stop", active_loop="eigen_bijdrage_form")
+    assert PROVISION not in filled(events)
 
 
 # --- Pgb and cliëntondersteuning ---------------------------------------------------------------
@@ -538,12 +434,7 @@ def test_pgb_the_first_message_does_not_answer_the_personal_questions(text):
         (ValidatePgbForm, "pgb_wet", "Zorg de hele dag (Wlz)", "wlz_indicatie"),
         (ValidatePgbForm, "pgb_vaardig", "Iemand helpt mij", "human_handover"),
         (ValidateClientondersteuningForm, "co_soort", "Ik krijg zorg uit de Wlz", "wlz_clientondersteuning"),
-        (
-            ValidateEigenBijdrageForm,
-            eigen_bijdrage.PROVISION,
-            "Hulpmiddel (scootmobiel of traplift)",
-            "wmo_voorzieningen",
-        ),
+        (ValidateEigenBijdrageForm, PROVISION, "Hulpmiddel (scootmobiel of traplift)", "wmo_voorzieningen"),
     ],
 )
 def test_a_button_is_an_answer_whatever_intent_nlu_gives_its_title(form, slot, title, intent):
@@ -1016,7 +907,7 @@ def test_starting_the_running_flow_again_asks_its_question_again(form):
         ValidatePgbForm,
     ]
     validator = next(validator() for validator in validators if validator().form_name() == form)
-    requested = {"eigen_bijdrage_form": eigen_bijdrage.PROVISION, "pgb_form": "pgb_wet"}.get(
+    requested = {"eigen_bijdrage_form": PROVISION, "pgb_form": "pgb_wet"}.get(
         form, "gemeente"
     )  # each flow's first question
     trigger = FLOWS[form].trigger

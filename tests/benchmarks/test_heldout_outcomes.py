@@ -41,5 +41,5 @@ def parsed(intent: str, *ranking: tuple) -> dict:
         ),  # no button for a goodbye
     ],
 )
-def test_outcome(expected, message, found):
+def test_each_parse_counts_as_direct_after_a_click_unclear_or_wrong(expected, message, found):
     assert outcome(expected, message) == found

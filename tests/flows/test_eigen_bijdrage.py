@@ -10,19 +10,14 @@ import pytest
 from assistant.content.answers import LocalContext, message
 from assistant.content.facts import load_facts
 from assistant.flows import eigen_bijdrage
+from assistant.flows.eigen_bijdrage import ALREADY_PAYS, BELOW_AOW, CHILD, MUNICIPALITY, PARTNER, PROVISION, YEAR
 from assistant.flows.eigen_bijdrage_rules import FREE_PROVISIONS, Household, Provision, Question, Verdict, assess
 from assistant.flows.questions import DONT_KNOW
 from municipalities.overrides import LocalContribution, Override
 
 FACTS = load_facts()
 YEARS = list(range(2019, 2027))
-ADULT_ALONE = {
-    eigen_bijdrage.PROVISION: "huishoudelijke_hulp",
-    eigen_bijdrage.YEAR: "2026",
-    eigen_bijdrage.CHILD: "nee",
-    eigen_bijdrage.PARTNER: "nee",
-    eigen_bijdrage.ALREADY_PAYS: "nee",
-}
+ADULT_ALONE = {PROVISION: "huishoudelijke_hulp", YEAR: "2026", CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"}
 GROUP = "inwoners met schulden"
 LOCAL = LocalContribution(
     years=(2024, 2025), monthly_amount="0,00", for_whom=(GROUP,), source="https://www.example.nl/eigen-bijdrage"
@@ -35,236 +30,57 @@ LOCAL = LocalContribution(
 @pytest.mark.parametrize(
     "answers, skipped, expected",
     [
+        ({}, False, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY]),
+        ({PROVISION: "huishoudelijke_hulp"}, False, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY]),
+        ({PROVISION: DONT_KNOW}, False, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY]),
+        ({PROVISION: "rolstoel"}, False, [PROVISION]),
+        ({PROVISION: "rolstoel", YEAR: "2024", CHILD: "nee"}, False, [PROVISION]),  # earlier answers do not matter
+        ({PROVISION: "beschermd_wonen"}, False, [PROVISION]),
+        ({PROVISION: "begeleiding", YEAR: "2026", CHILD: "ja"}, False, [PROVISION, YEAR, CHILD]),
         (
-            {},
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: DONT_KNOW},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY],
         ),
         (
-            {eigen_bijdrage.PROVISION: "huishoudelijke_hulp"},
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: "nee"},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY],
         ),
         (
-            {eigen_bijdrage.PROVISION: DONT_KNOW},
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: "nee", BELOW_AOW: "ja"},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
-        ),
-        ({eigen_bijdrage.PROVISION: "rolstoel"}, False, [eigen_bijdrage.PROVISION]),
-        (
-            {eigen_bijdrage.PROVISION: "rolstoel", eigen_bijdrage.YEAR: "2024", eigen_bijdrage.CHILD: "nee"},
-            False,
-            [eigen_bijdrage.PROVISION],
-        ),  # earlier answers do not matter
-        ({eigen_bijdrage.PROVISION: "beschermd_wonen"}, False, [eigen_bijdrage.PROVISION]),
-        (
-            {eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.YEAR: "2026", eigen_bijdrage.CHILD: "ja"},
-            False,
-            [eigen_bijdrage.PROVISION, eigen_bijdrage.YEAR, eigen_bijdrage.CHILD],
-        ),
-        (
-            {eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.YEAR: "2026", eigen_bijdrage.CHILD: DONT_KNOW},
-            False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
-        ),
-        (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "nee",
-            },
-            False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
-        ),
-        (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "nee",
-                eigen_bijdrage.BELOW_AOW: "ja",
-            },
-            False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY],
         ),  # a stale answer
         (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: DONT_KNOW,
-            },
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: DONT_KNOW},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY],
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-            },
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: "ja"},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.BELOW_AOW,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS, MUNICIPALITY],
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: "ja",
-            },
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: "ja", BELOW_AOW: "ja"},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.BELOW_AOW,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW],
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: "nee",
-            },
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: "ja", BELOW_AOW: "nee"},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.BELOW_AOW,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS, MUNICIPALITY],
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.YEAR: "2026",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: DONT_KNOW,
-            },
+            {PROVISION: "begeleiding", YEAR: "2026", CHILD: "nee", PARTNER: "ja", BELOW_AOW: DONT_KNOW},
             False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.BELOW_AOW,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
+            [PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS, MUNICIPALITY],
         ),
-        (
-            {**ADULT_ALONE, eigen_bijdrage.ALREADY_PAYS: "ja"},
-            False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-            ],
-        ),
-        (
-            ADULT_ALONE,
-            False,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-                eigen_bijdrage.MUNICIPALITY,
-            ],
-        ),
-        (
-            ADULT_ALONE,
-            True,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-            ],
-        ),
-        (
-            {},
-            True,
-            [
-                eigen_bijdrage.PROVISION,
-                eigen_bijdrage.YEAR,
-                eigen_bijdrage.CHILD,
-                eigen_bijdrage.PARTNER,
-                eigen_bijdrage.ALREADY_PAYS,
-            ],
-        ),
+        ({**ADULT_ALONE, ALREADY_PAYS: "ja"}, False, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS]),
+        (ADULT_ALONE, False, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS, MUNICIPALITY]),
+        (ADULT_ALONE, True, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS]),
+        ({}, True, [PROVISION, YEAR, CHILD, PARTNER, ALREADY_PAYS]),
     ],
 )
 def test_questions_to_ask(answers, skipped, expected):
@@ -273,10 +89,10 @@ def test_questions_to_ask(answers, skipped, expected):
 
 @pytest.mark.parametrize("provision", [item.value for item in Provision])
 def test_the_municipality_is_asked_last_or_not_at_all(provision):
-    for answers in ({eigen_bijdrage.PROVISION: provision}, {**ADULT_ALONE, eigen_bijdrage.PROVISION: provision}):
+    for answers in ({PROVISION: provision}, {**ADULT_ALONE, PROVISION: provision}):
         needed = eigen_bijdrage.questions_to_ask(answers)
-        assert eigen_bijdrage.MUNICIPALITY not in needed[:-1]
-        assert needed[0] == eigen_bijdrage.PROVISION
+        assert MUNICIPALITY not in needed[:-1]
+        assert needed[0] == PROVISION
 
 
 REPLIES = ["ja", "nee", DONT_KNOW]
@@ -284,7 +100,7 @@ REPLIES = ["ja", "nee", DONT_KNOW]
 
 def _walk(provision: str, replies: dict) -> dict:
     """Answers the questions one by one, as the form does, until none is left."""
-    answers = {eigen_bijdrage.PROVISION: provision, eigen_bijdrage.YEAR: "2026"}
+    answers = {PROVISION: provision, YEAR: "2026"}
     while True:
         missing = [
             slot
@@ -300,14 +116,9 @@ def _walk(provision: str, replies: dict) -> dict:
 def test_skipping_questions_never_changes_the_outcome(provision):
     """The verdict after the skips is the verdict had every question been asked."""
     for child, partner, below_aow, already in itertools.product(REPLIES, repeat=4):
-        replies = {
-            eigen_bijdrage.CHILD: child,
-            eigen_bijdrage.PARTNER: partner,
-            eigen_bijdrage.BELOW_AOW: below_aow,
-            eigen_bijdrage.ALREADY_PAYS: already,
-        }
+        replies = {CHILD: child, PARTNER: partner, BELOW_AOW: below_aow, ALREADY_PAYS: already}
         asked = _walk(provision, replies)
-        everything = {eigen_bijdrage.PROVISION: provision, eigen_bijdrage.YEAR: "2026", **replies}
+        everything = {PROVISION: provision, YEAR: "2026", **replies}
         short = assess(eigen_bijdrage.household(asked, 2026), FACTS)
         full = assess(eigen_bijdrage.household(everything, 2026), FACTS)
         assert (short.verdict, short.reason, short.open_questions) == (
@@ -315,7 +126,7 @@ def test_skipping_questions_never_changes_the_outcome(provision):
             full.reason,
             full.open_questions,
         ), replies
-        if eigen_bijdrage.ALREADY_PAYS not in eigen_bijdrage.questions_to_ask(asked, municipality_skipped=True):
+        if ALREADY_PAYS not in eigen_bijdrage.questions_to_ask(asked, municipality_skipped=True):
             assert short.verdict in (Verdict.PAYS_NOTHING, Verdict.INCOME_DEPENDENT)
 
 
@@ -326,83 +137,45 @@ def test_skipping_questions_never_changes_the_outcome(provision):
     "answers, expected",
     [
         (
-            {
-                eigen_bijdrage.PROVISION: "huishoudelijke_hulp",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "nee",
-                eigen_bijdrage.ALREADY_PAYS: "nee",
-            },
+            {PROVISION: "huishoudelijke_hulp", CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"},
             (Provision.HUISHOUDELIJKE_HULP, False, False, False),
         ),
+        ({PROVISION: "begeleiding", CHILD: "ja"}, (Provision.BEGELEIDING, True, None, None)),
         (
-            {eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.CHILD: "ja"},
-            (Provision.BEGELEIDING, True, None, None),
-        ),
-        (
-            {
-                eigen_bijdrage.PROVISION: "vervoer",
-                eigen_bijdrage.CHILD: DONT_KNOW,
-                eigen_bijdrage.PARTNER: DONT_KNOW,
-                eigen_bijdrage.ALREADY_PAYS: DONT_KNOW,
-            },
+            {PROVISION: "vervoer", CHILD: DONT_KNOW, PARTNER: DONT_KNOW, ALREADY_PAYS: DONT_KNOW},
             (Provision.VERVOER, None, None, None),
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "hulpmiddel",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: "ja",
-                eigen_bijdrage.ALREADY_PAYS: "nee",
-            },
+            {PROVISION: "hulpmiddel", CHILD: "nee", PARTNER: "ja", BELOW_AOW: "ja", ALREADY_PAYS: "nee"},
             (Provision.HULPMIDDEL, False, True, False),
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "hulpmiddel",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: "nee",
-            },
+            {PROVISION: "hulpmiddel", CHILD: "nee", PARTNER: "ja", BELOW_AOW: "nee"},
             (Provision.HULPMIDDEL, False, False, None),
         ),
         (
-            {
-                eigen_bijdrage.PROVISION: "hulpmiddel",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: DONT_KNOW,
-            },
+            {PROVISION: "hulpmiddel", CHILD: "nee", PARTNER: "ja", BELOW_AOW: DONT_KNOW},
             (Provision.HULPMIDDEL, False, None, None),
         ),
         (
-            {eigen_bijdrage.PROVISION: "hulpmiddel", eigen_bijdrage.CHILD: "nee", eigen_bijdrage.PARTNER: "ja"},
+            {PROVISION: "hulpmiddel", CHILD: "nee", PARTNER: "ja"},
             (Provision.HULPMIDDEL, False, None, None),
         ),  # age not asked yet
         (
-            {
-                eigen_bijdrage.PROVISION: "hulpmiddel",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "nee",
-                eigen_bijdrage.BELOW_AOW: "ja",
-            },
+            {PROVISION: "hulpmiddel", CHILD: "nee", PARTNER: "nee", BELOW_AOW: "ja"},
             (Provision.HULPMIDDEL, False, False, None),
         ),  # no partner
         (
-            {
-                eigen_bijdrage.PROVISION: "woningaanpassing",
-                eigen_bijdrage.PARTNER: DONT_KNOW,
-                eigen_bijdrage.BELOW_AOW: "ja",
-            },
+            {PROVISION: "woningaanpassing", PARTNER: DONT_KNOW, BELOW_AOW: "ja"},
             (Provision.WONINGAANPASSING, None, None, None),
         ),
-        ({eigen_bijdrage.PROVISION: DONT_KNOW}, (Provision.ANDERS, None, None, None)),
+        ({PROVISION: DONT_KNOW}, (Provision.ANDERS, None, None, None)),
         ({}, (Provision.ANDERS, None, None, None)),
-        ({eigen_bijdrage.PROVISION: "rolstoel"}, (Provision.ROLSTOEL, None, None, None)),
-        ({eigen_bijdrage.PROVISION: "beschermd_wonen"}, (Provision.BESCHERMD_WONEN, None, None, None)),
+        ({PROVISION: "rolstoel"}, (Provision.ROLSTOEL, None, None, None)),
+        ({PROVISION: "beschermd_wonen"}, (Provision.BESCHERMD_WONEN, None, None, None)),
     ],
 )
-def test_household(answers, expected):
+def test_the_answers_make_the_household_the_rules_assess(answers, expected):
     result = eigen_bijdrage.household(answers, 2024)
     assert isinstance(result, Household) and result.year == 2024
     assert (result.provision, result.for_child_under_18, result.partner_below_aow, result.already_pays) == expected
@@ -443,7 +216,7 @@ def test_every_year_the_check_may_ask_has_a_tariff():
 @pytest.mark.parametrize("year", YEARS)
 def test_pays_at_most_names_the_amount_and_period_of_the_year(year):
     tariff = FACTS.tariff(year)
-    text = rendered({**ADULT_ALONE, eigen_bijdrage.YEAR: str(year)}, year)
+    text = rendered({**ADULT_ALONE, YEAR: str(year)}, year)
     assert f"{year}" in text and f"€ {tariff.amount} per {tariff.period}" in text
     other_amounts = {FACTS.tariff(other).amount for other in YEARS} - {tariff.amount}
     assert not any(f"€ {amount}" in text for amount in other_amounts)
@@ -455,12 +228,12 @@ def test_pays_at_most_names_the_amount_and_period_of_the_year(year):
 def test_depends_names_the_amount_and_each_open_question(year):
     tariff = FACTS.tariff(year)
     answers = {
-        eigen_bijdrage.PROVISION: "begeleiding",
-        eigen_bijdrage.YEAR: str(year),
-        eigen_bijdrage.CHILD: DONT_KNOW,
-        eigen_bijdrage.PARTNER: "ja",
-        eigen_bijdrage.BELOW_AOW: DONT_KNOW,
-        eigen_bijdrage.ALREADY_PAYS: DONT_KNOW,
+        PROVISION: "begeleiding",
+        YEAR: str(year),
+        CHILD: DONT_KNOW,
+        PARTNER: "ja",
+        BELOW_AOW: DONT_KNOW,
+        ALREADY_PAYS: DONT_KNOW,
     }
     text = rendered(answers, year)
     assert f"€ {tariff.amount} per {tariff.period}" in text
@@ -474,13 +247,9 @@ def test_depends_names_the_amount_and_each_open_question(year):
 
 
 def test_depends_lists_only_the_unknown_questions():
-    assert bullets(rendered({**ADULT_ALONE, eigen_bijdrage.CHILD: DONT_KNOW}, 2026)) == [open_question(Question.CHILD)]
-    assert bullets(rendered({**ADULT_ALONE, eigen_bijdrage.ALREADY_PAYS: DONT_KNOW}, 2026)) == [
-        open_question(Question.ALREADY_PAYS)
-    ]
-    partner_age_unknown = rendered(
-        {**ADULT_ALONE, eigen_bijdrage.PARTNER: "ja", eigen_bijdrage.BELOW_AOW: DONT_KNOW}, 2026
-    )
+    assert bullets(rendered({**ADULT_ALONE, CHILD: DONT_KNOW}, 2026)) == [open_question(Question.CHILD)]
+    assert bullets(rendered({**ADULT_ALONE, ALREADY_PAYS: DONT_KNOW}, 2026)) == [open_question(Question.ALREADY_PAYS)]
+    partner_age_unknown = rendered({**ADULT_ALONE, PARTNER: "ja", BELOW_AOW: DONT_KNOW}, 2026)
     assert bullets(partner_age_unknown) == [open_question(Question.PARTNER)]
 
 
@@ -488,30 +257,14 @@ def test_depends_lists_only_the_unknown_questions():
 @pytest.mark.parametrize(
     "answers, reason",
     [
-        ({eigen_bijdrage.PROVISION: "rolstoel"}, "rolstoel"),
-        ({eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.CHILD: "ja"}, "voor_kind"),
-        (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "ja",
-                eigen_bijdrage.BELOW_AOW: "ja",
-            },
-            "partner_onder_aow",
-        ),
-        (
-            {
-                eigen_bijdrage.PROVISION: "begeleiding",
-                eigen_bijdrage.CHILD: "nee",
-                eigen_bijdrage.PARTNER: "nee",
-                eigen_bijdrage.ALREADY_PAYS: "ja",
-            },
-            "betaalt_al",
-        ),
+        ({PROVISION: "rolstoel"}, "rolstoel"),
+        ({PROVISION: "begeleiding", CHILD: "ja"}, "voor_kind"),
+        ({PROVISION: "begeleiding", CHILD: "nee", PARTNER: "ja", BELOW_AOW: "ja"}, "partner_onder_aow"),
+        ({PROVISION: "begeleiding", CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "ja"}, "betaalt_al"),
     ],
 )
 def test_pays_nothing_gives_the_reason_and_no_amount(year, answers, reason):
-    text = rendered({**answers, eigen_bijdrage.YEAR: str(year)}, year)
+    text = rendered({**answers, YEAR: str(year)}, year)
     assert text.startswith(
         message(f"eb_uitslag_niets_{reason}", leeftijd_kind=FACTS.facts["leeftijd_kind"].text) + "\n\nBron"
     )
@@ -521,7 +274,7 @@ def test_pays_nothing_gives_the_reason_and_no_amount(year, answers, reason):
 
 @pytest.mark.parametrize("year", YEARS)
 def test_beschermd_wonen_depends_on_income_and_names_the_cak(year):
-    text = rendered({eigen_bijdrage.PROVISION: "beschermd_wonen"}, year)
+    text = rendered({PROVISION: "beschermd_wonen"}, year)
     assert FACTS.facts["telefoon_cak"].text in text and "inkomen" in text
     assert f"€ {FACTS.tariff(year).amount}" not in text
     assert has_sources(text)
@@ -529,12 +282,12 @@ def test_beschermd_wonen_depends_on_income_and_names_the_cak(year):
 
 @pytest.mark.parametrize("provision", [provision.value for provision in FREE_PROVISIONS])
 def test_every_free_provision_has_a_verdict_text(provision):
-    text = rendered({eigen_bijdrage.PROVISION: provision}, 2026)
+    text = rendered({PROVISION: provision}, 2026)
     assert "geen eigen bijdrage" in text
 
 
 def test_a_year_before_the_known_ones_gets_an_honest_verdict():
-    text = rendered({**ADULT_ALONE, eigen_bijdrage.YEAR: "2018"}, 2018)
+    text = rendered({**ADULT_ALONE, YEAR: "2018"}, 2018)
     assert "Het bedrag voor 2018 weet ik niet." in text and "In 2018 betaalt u" not in text
 
 
@@ -543,7 +296,7 @@ def test_a_year_before_the_known_ones_gets_an_honest_verdict():
 
 def test_a_lower_local_rate_is_added_for_its_years():
     for year in LOCAL.years:
-        text = rendered({**ADULT_ALONE, eigen_bijdrage.YEAR: str(year)}, year, "Amsterdam", LOCAL)
+        text = rendered({**ADULT_ALONE, YEAR: str(year)}, year, "Amsterdam", LOCAL)
         national = f"€ {FACTS.tariff(year).amount} per {FACTS.tariff(year).period}"
         assert national in text
         assert (
@@ -556,9 +309,7 @@ def test_a_lower_local_rate_is_added_for_its_years():
 
 
 def test_a_lower_local_rate_is_added_when_the_outcome_depends():
-    text = rendered(
-        {**ADULT_ALONE, eigen_bijdrage.YEAR: "2025", eigen_bijdrage.PARTNER: DONT_KNOW}, 2025, "Amsterdam", LOCAL
-    )
+    text = rendered({**ADULT_ALONE, YEAR: "2025", PARTNER: DONT_KNOW}, 2025, "Amsterdam", LOCAL)
     assert bullets(text) == [open_question(Question.PARTNER), f"- {GROUP}"]
 
 
@@ -567,13 +318,9 @@ def test_a_lower_local_rate_is_added_when_the_outcome_depends():
     [
         (ADULT_ALONE, 2026, "Amsterdam"),  # another year
         (ADULT_ALONE, 2025, None),  # no municipality named
-        (
-            {eigen_bijdrage.PROVISION: "begeleiding", eigen_bijdrage.CHILD: "ja"},
-            2025,
-            "Amsterdam",
-        ),  # pays nothing anyway
-        ({eigen_bijdrage.PROVISION: "rolstoel"}, 2025, "Amsterdam"),
-        ({eigen_bijdrage.PROVISION: "beschermd_wonen"}, 2025, "Amsterdam"),
+        ({PROVISION: "begeleiding", CHILD: "ja"}, 2025, "Amsterdam"),  # pays nothing anyway
+        ({PROVISION: "rolstoel"}, 2025, "Amsterdam"),
+        ({PROVISION: "beschermd_wonen"}, 2025, "Amsterdam"),
     ],
 )
 def test_no_local_rate_where_it_does_not_apply(answers, year, municipality):
@@ -584,5 +331,5 @@ def test_no_local_rate_where_it_does_not_apply(answers, year, municipality):
 def test_a_lower_local_rate_names_its_source():
     """Every statement rests on a source the resident can check; the local rate's is the
     municipality's page (LocalContribution.source), as in the national answers."""
-    text = rendered({**ADULT_ALONE, eigen_bijdrage.YEAR: "2025"}, 2025, "Amsterdam", LOCAL)
+    text = rendered({**ADULT_ALONE, YEAR: "2025"}, 2025, "Amsterdam", LOCAL)
     assert LOCAL.source in text.split("\n\nBron")[-1]

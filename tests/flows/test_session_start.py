@@ -18,11 +18,7 @@ CARRY_OVER = {"carry_over_slots_to_new_session": True}
 
 
 @pytest.mark.parametrize(
-    "metadata, name",
-    [
-        ({"gemeente": "GM0363"}, "Amsterdam"),
-        ({"gemeente": " gm0344 "}, "Utrecht"),
-    ],
+    "metadata, name", [({"gemeente": "GM0363"}, "Amsterdam"), ({"gemeente": " gm0344 "}, "Utrecht")]
 )
 def test_a_known_cbs_code_presets_its_municipality(directory, metadata, name):
     assert preset_municipality(metadata, directory).name == name

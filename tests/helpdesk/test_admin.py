@@ -83,8 +83,7 @@ def test_without_a_token_the_answer_is_401_with_a_challenge(url, store):
 
 
 @pytest.mark.parametrize(
-    "authorization",
-    [f"Bearer {TOKEN[:-1]}x", "Bearer wrong", f"Basic {TOKEN}", f"Bearer {TOKEN} extra", "Bearer"],
+    "authorization", [f"Bearer {TOKEN[:-1]}x", "Bearer wrong", f"Basic {TOKEN}", f"Bearer {TOKEN} extra", "Bearer"]
 )
 def test_a_wrong_token_is_401(url, authorization):
     response = requests.get(url + LIST, headers={"Authorization": authorization}, timeout=10)
@@ -154,7 +153,7 @@ def test_a_malformed_query_is_400(url, query, field):
     assert response.json()["field"] == field
 
 
-def test_mark_handled(url, store):
+def test_marking_a_request_handled_changes_its_status(url, store):
     request = add(store)
     response = call("POST", f"{url}{LIST}/{request.reference.lower()}/afgehandeld")
 
@@ -163,7 +162,7 @@ def test_mark_handled(url, store):
     assert store.list()[0].status == "afgehandeld"
 
 
-def test_delete(url, store):
+def test_a_deleted_request_is_gone_and_a_second_delete_is_404(url, store):
     request = add(store)
 
     response = call("DELETE", f"{url}{LIST}/{request.reference}")

@@ -217,5 +217,5 @@ def test_parse_key_values(text, expected):
         (" ; ", None),
     ],
 )
-def test_first_value(cell, expected):
+def test_the_first_value_of_a_register_cell_is_taken(cell, expected):
     assert first_value(cell) == expected

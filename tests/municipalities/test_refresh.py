@@ -233,7 +233,7 @@ def refused(url: str, database: Tuple[str, Path], destination: Path, **options: 
     return str(error.value)
 
 
-def test_offline(database, destination):
+def test_offline_the_directory_keeps_its_data_and_says_why(database, destination):
     sock, url = closed_port_url()
     with sock:
         message = refused(url, database, destination)

@@ -282,7 +282,7 @@ def test_text_that_names_no_municipality(resolver, typed):
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "\n\t", None])
-def test_empty_text(resolver, typed):
+def test_empty_text_is_said_to_be_empty(resolver, typed):
     assert resolver.resolve(typed).outcome is Outcome.EMPTY
 
 

@@ -276,12 +276,7 @@ def test_saving_a_turn_deletes_expired_conversations_at_most_once_an_hour(domain
 def test_expired_conversations_are_deleted_on_postgresql_too(domain, postgres_url):
     url = make_url(postgres_url)
     store = RedactingSQLTrackerStore(
-        domain=domain,
-        dialect="postgresql",
-        host=url.host,
-        port=url.port,
-        db=url.database,
-        username=url.username,
+        domain=domain, dialect="postgresql", host=url.host, port=url.port, db=url.database, username=url.username
     )
     now = time.time()
     asyncio.run(store.save(conversation_at("actief", now - DAY, domain)))  # checks: nothing has expired
