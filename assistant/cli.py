@@ -31,7 +31,7 @@ from assistant.content.facts_check import local_facts
 from assistant.content.override_checks import coverage_report, override_store
 from assistant.flows.dialogue import rules_yaml
 from assistant.runtime.model import ensure_model
-from assistant.runtime.servers import Ports, quiet_environment, serve_web, start_processes, wait_until_ready
+from assistant.runtime.servers import Ports, quiet_environment, start_processes, wait_until_ready
 from assistant.runtime.spacy_model import build_pipeline
 from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
 from assistant.settings import (
@@ -44,6 +44,7 @@ from assistant.settings import (
     VAR_DIR,
     VENV_BIN,
 )
+from assistant.web.server import serve_web
 from municipalities.nlu_lookup import lookup_yaml
 from municipalities.refresh import LIVE_URL, RefreshError, describe
 from municipalities.refresh import refresh_directory as download_register

@@ -1,5 +1,5 @@
-"""Start and stop Wegwijzer's processes: action server, Rasa server, and the web server with
-the widget, its demo pages and the admin API."""
+"""Start, watch and stop Wegwijzer's server processes: the action server and the Rasa server
+(the web server of the demo pages runs in a thread: assistant/web/server.py)."""
 
 import http.server
 import secrets
@@ -7,17 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Dict, List, Optional
 
-from assistant.helpdesk.admin import AdminApi, is_admin_path
 from assistant.settings import (
     ACTION_SECRET,
     ACTION_URL,
@@ -30,11 +25,9 @@ from assistant.settings import (
     RASA_PORT,
     TRACKER_DB,
     WEB_PORT,
-    WEB_PUBLIC_DIR,
     environment,
 )
 
-DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 STARTUP_TIMEOUT = 300  # seconds; loading TensorFlow and the model takes most of it
 
 
@@ -47,10 +40,10 @@ class Ports:
     @classmethod
     def free(cls) -> "Ports":
         """Ports nobody listens on now: for tests and benchmarks beside a running assistant."""
-        return cls(rasa=_free_port(), actions=_free_port(), web=_free_port())
+        return cls(rasa=free_port(), actions=free_port(), web=free_port())
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -188,111 +181,6 @@ def start_processes(
     for name, (log, command) in commands.items():
         running.start(ProcessSpec(name, command, env, log_dir / log if log_dir else None))
     return running
-
-
-def serve_web(
-    port: int, rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR
-) -> http.server.ThreadingHTTPServer:
-    """Serve the widget, its demo pages and the privacy page from `directory` (assistant/web/public),
-    and the admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
-    rasa_url = rasa_url or f"http://localhost:{Ports().rasa}"
-    handler = partial(WebHandler, directory=str(directory), admin=AdminApi.from_environment(), rasa_url=rasa_url)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-@contextmanager
-def web_server_on_free_port(rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR) -> Iterator[str]:
-    """serve_web on a free port while the block runs (tests); yields its base URL."""
-    port = _free_port()
-    server = serve_web(port, rasa_url, directory)
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def security_headers(rasa_url: str) -> Dict[str, str]:
-    """A strict Content-Security-Policy: the pages load only this server's files and talk only to Rasa."""
-    websocket_url = "ws" + rasa_url[len("http") :]
-    policy = (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        f"connect-src 'self' {rasa_url} {websocket_url}; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
-
-
-class WebHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with security headers, the demo pages with the Rasa URL filled in, and
-    /admin/ requests handed to the admin API (assistant/helpdesk/admin.py). Logs nothing."""
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".html": "text/html; charset=utf-8",
-        ".js": "text/javascript; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-    }
-
-    def __init__(self, *args: Any, admin: AdminApi, rasa_url: str, **kwargs: Any) -> None:
-        self.admin = admin  # before super().__init__, which handles the request
-        self.rasa_url = rasa_url
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
-
-    def end_headers(self) -> None:
-        for name, value in security_headers(self.rasa_url).items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def list_directory(self, path: str) -> None:
-        """No directory listings."""
-        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
-
-    def do_GET(self) -> None:
-        self._admin_or(self._demo_page_or_file)
-
-    do_HEAD = do_GET  # noqa: N815 - the names http.server calls
-
-    def do_POST(self) -> None:
-        self._admin_or(self._unsupported)
-
-    do_DELETE = do_PUT = do_PATCH = do_OPTIONS = do_TRACE = do_POST  # noqa: N815
-
-    def _admin_or(self, otherwise: Callable[[], None]) -> None:
-        if is_admin_path(self.path):
-            self._answer_admin()
-        else:
-            otherwise()
-
-    def _demo_page_or_file(self) -> None:
-        page = DEMO_PAGES.get(self.path.split("?", 1)[0])
-        if page is None:
-            (super().do_HEAD if self.command == "HEAD" else super().do_GET)()
-            return
-        html = (Path(self.directory) / page).read_text(encoding="utf-8").replace("{{rasa_url}}", self.rasa_url)
-        self._send(HTTPStatus.OK, {"Content-Type": "text/html; charset=utf-8"}, html.encode())
-
-    def _unsupported(self) -> None:
-        """What the server answered before it had an admin API."""
-        self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
-
-    def _answer_admin(self) -> None:
-        response = self.admin.handle(self.command, self.path, self.headers.get("Authorization"))
-        self._send(response.status, response.headers, response.encoded())
-
-    def _send(self, status: int, headers: Dict[str, str], body: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 def wait_until_ready(running: Running, ports: Ports, timeout: float = STARTUP_TIMEOUT) -> None:

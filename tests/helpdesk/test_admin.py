@@ -11,8 +11,8 @@ import requests
 from cryptography.fernet import Fernet
 
 from assistant.helpdesk.callbacks import CallbackRequest, CallbackStore
-from assistant.runtime.servers import web_server_on_free_port
 from assistant.settings import ADMIN_TOKEN, CALLBACK_KEY, CALLBACK_URL
+from assistant.web.server import web_server_on_free_port
 
 TOKEN = secrets.token_urlsafe(32)
 NAME, PHONE, QUESTION = "Jantje Zonnebloem", "06-98765432", "Hoe vraag ik een pgb aan?"

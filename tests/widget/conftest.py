@@ -8,8 +8,9 @@ from typing import Callable, Dict, Iterator, Optional
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from assistant.runtime.servers import _free_port, web_server_on_free_port
+from assistant.runtime.servers import free_port
 from assistant.settings import WEB_PUBLIC_DIR
+from assistant.web.server import web_server_on_free_port
 from tests.support.widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
 
 
@@ -23,7 +24,7 @@ def web(servers) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def web_without_rasa() -> Iterator[str]:
     """Demo pages whose widget talks to a port where nothing listens: a lost connection."""
-    with web_server_on_free_port(f"http://localhost:{_free_port()}") as url:
+    with web_server_on_free_port(f"http://localhost:{free_port()}") as url:
         yield url
 
 

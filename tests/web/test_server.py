@@ -4,7 +4,7 @@ and nothing served from outside assistant/web/public (node_modules, package file
 import pytest
 import requests
 
-from assistant.runtime.servers import web_server_on_free_port
+from assistant.web.server import web_server_on_free_port
 
 RASA_URL = "http://localhost:5999"
 
