@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
-from assistant.content import directory as municipal_directory
+from assistant.content import municipal_directory
 from assistant.content.answers import LocalContext
 from assistant.content.override_checks import override_store
 from municipalities import Directory

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 from assistant import clock
-from assistant.content import directory as municipal_directory
+from assistant.content import municipal_directory
 from assistant.content.facts import Facts, load_facts
 from assistant.content.facts_check import check_facts as facts_report
 from assistant.content.facts_check import local_facts

@@ -34,7 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.content import directory as municipal_directory
+from assistant.content import municipal_directory
 from assistant.content.answers import message
 from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.rasa_plugins.limits import (
