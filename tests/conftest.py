@@ -14,7 +14,6 @@ from typing import Callable, Dict, Iterator, List, Optional
 
 import psycopg2
 import pytest
-import requests
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
@@ -27,6 +26,7 @@ from municipalities.directory import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
 from municipalities.resolver import Resolver
 from tests.support.clock import TEST_DAY
+from tests.support.resident import Say, resident
 
 CALLBACK_VARIABLES = (CALLBACK_URL.name, CALLBACK_KEY.name)
 POSTGRES_SERVER = TEST_POSTGRES.get()
@@ -176,19 +176,9 @@ def january_servers(tmp_path_factory, directory_url) -> Iterator[str]:
 
 
 @pytest.fixture
-def chat(servers):
+def chat(servers) -> Say:
     """Send messages as one new resident; returns the list of bot messages per call."""
-    sender = f"e2e-{uuid.uuid4().hex[:8]}"
-
-    def say(text: str) -> List[Dict]:
-        response = requests.post(
-            f"{servers['url']}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        assert response.status_code == 200
-        return response.json()
-
-    say.sender = sender
-    return say
+    return resident(servers["url"])
 
 
 # The markers of pyproject.toml, set by where a test lives and what it uses, so that

@@ -1,31 +1,19 @@
 """The turn of the year against the real servers, over REST: the action server and the Rasa
 server run as on 1 January 2027 (WEGWIJZER_TODAY), while facts.yml has no 2027 amount."""
 
-import uuid
-from typing import Callable, Dict, List
-
 import pytest
-import requests
 
 from assistant.content.facts import load_facts
 from tests.support.replies import button_titles, joined
+from tests.support.resident import Say, resident
 
 FACTS = load_facts()
 LAST_KNOWN = FACTS.latest_tariff()
 
 
 @pytest.fixture
-def chat_in_january(january_servers) -> Callable[[str], List[Dict]]:
-    sender = f"e2e-january-{uuid.uuid4().hex[:8]}"
-
-    def say(text: str) -> List[Dict]:
-        response = requests.post(
-            f"{january_servers}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-        )
-        assert response.status_code == 200
-        return response.json()
-
-    return say
+def chat_in_january(january_servers) -> Say:
+    return resident(january_servers, prefix="e2e-january")
 
 
 def test_the_amount_question_says_2027_is_not_known_yet(chat_in_january):
