@@ -9,18 +9,14 @@ MAX_MESSAGE_LENGTH characters gets a kind refusal, and a body over MAX_REQUEST_B
 
 import argparse
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Dict
 
 import requests
 
 from assistant.rasa_plugins.limits import MAX_MESSAGE_LENGTH
-from assistant.runtime.model import ensure_model
-from assistant.runtime.servers import Ports, start_processes, wait_until_ready
-from benchmarks.latency import print_memory
+from benchmarks.servers import print_memory, running_assistant
 
 SENTENCE = "Mijn moeder van 84 woont alleen en heeft hulp nodig in het huishouden, wat kost dat? "
 MESSAGES: Dict[str, str] = {
@@ -43,25 +39,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args().rounds
-    ports = Ports.free()
-    with tempfile.TemporaryDirectory() as tmp:
-        running = start_processes(ensure_model(), ports, tracker_db=str(Path(tmp) / "tracker.db"), log_dir=Path(tmp))
-        try:
-            wait_until_ready(running, ports)
-            url = f"http://localhost:{ports.rasa}/webhooks/rest/webhook"
-            round_trip(url, "hallo")  # warm up
-            print("Before:")
-            print_memory(running)
-            print(f"\n{'message':38} {'p50':>9} {'max':>9}  status")
-            for kind, text in MESSAGES.items():
-                results = [round_trip(url, text) for _ in range(rounds)]
-                times = [milliseconds for milliseconds, _ in results]
-                statuses = sorted({status for _, status in results})
-                print(f"{kind:38} {statistics.median(times):7.0f} ms {max(times):7.0f} ms  {statuses}")
-            print("\nAfter:")
-            print_memory(running)
-        finally:
-            running.stop()
+    with running_assistant() as assistant:
+        url = assistant.rest_url
+        round_trip(url, "hallo")  # warm up
+        print("Before:")
+        print_memory(assistant.pids)
+        print(f"\n{'message':38} {'p50':>9} {'max':>9}  status")
+        for kind, text in MESSAGES.items():
+            results = [round_trip(url, text) for _ in range(rounds)]
+            times = [milliseconds for milliseconds, _ in results]
+            statuses = sorted({status for _, status in results})
+            print(f"{kind:38} {statistics.median(times):7.0f} ms {max(times):7.0f} ms  {statuses}")
+        print("\nAfter:")
+        print_memory(assistant.pids)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,14 @@ database), then times three kinds of message:
 
 import argparse
 import statistics
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Dict, List
 
 import requests
 
-from assistant.runtime.model import ensure_model
-from assistant.runtime.servers import Ports, Running, start_processes, wait_until_ready
+from benchmarks.servers import print_memory, running_assistant
 
 MESSAGES = {
     "greeting": "hallo",
@@ -60,39 +57,22 @@ def report(label: str, timings: Dict[str, List[float]], seconds: float) -> None:
         )
 
 
-def print_memory(running: Running) -> None:
-    """Resident memory of each server process, read from /proc (Linux)."""
-    print()
-    for spec, process in zip(running.specs, running.processes):
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-        print(f"  {spec.name:13} RSS {rss_kb / 1024:6.0f} MB")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=30, help="rounds of the three messages per user")
     parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
-    ports = Ports.free()
-    with tempfile.TemporaryDirectory() as tmp:
-        running = start_processes(ensure_model(), ports, tracker_db=str(Path(tmp) / "tracker.db"), log_dir=Path(tmp))
-        try:
-            started = time.monotonic()
-            wait_until_ready(running, ports)
-            print(f"Servers ready after {time.monotonic() - started:.0f} s")
-            url = f"http://localhost:{ports.rasa}/webhooks/rest/webhook"
-            one_user(url, 2)  # warm-up
-            started = time.monotonic()
-            report("1 user", one_user(url, args.rounds), time.monotonic() - started)
-            started = time.monotonic()
-            with ThreadPoolExecutor(args.users) as pool:
-                results = list(pool.map(lambda _: one_user(url, max(1, args.rounds // 3)), range(args.users)))
-            merged = {kind: [value for result in results for value in result[kind]] for kind in MESSAGES}
-            report(f"{args.users} users at once", merged, time.monotonic() - started)
-            print_memory(running)
-        finally:
-            running.stop()
+    with running_assistant() as assistant:
+        url = assistant.rest_url
+        one_user(url, 2)  # warm-up
+        started = time.monotonic()
+        report("1 user", one_user(url, args.rounds), time.monotonic() - started)
+        started = time.monotonic()
+        with ThreadPoolExecutor(args.users) as pool:
+            results = list(pool.map(lambda _: one_user(url, max(1, args.rounds // 3)), range(args.users)))
+        merged = {kind: [value for result in results for value in result[kind]] for kind in MESSAGES}
+        report(f"{args.users} users at once", merged, time.monotonic() - started)
+        print_memory(assistant.pids)
 
 
 if __name__ == "__main__":

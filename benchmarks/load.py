@@ -30,9 +30,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import requests
 
 from assistant.content.answers import message_templates
-from assistant.runtime.model import ensure_model
-from assistant.runtime.servers import Ports, start_processes, wait_until_ready
 from assistant.settings import PROJECT_ROOT, VAR_DIR
+from benchmarks.servers import memory, running_assistant
 
 LOCUST_VERSION = "2.46.0"  # the last release for Python 3.10, the project's Python
 LOCUST_ENV = VAR_DIR / "locust"
@@ -53,17 +52,6 @@ def locust() -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(LOCUST_ENV)], check=True)
         subprocess.run([str(LOCUST_ENV / "bin" / "pip"), "install", "--quiet", f"locust=={LOCUST_VERSION}"], check=True)
     return command
-
-
-def memory(pids: Dict[str, int]) -> Dict[str, Tuple[float, float]]:
-    """Per server: RSS now and its peak so far (VmHWM), in MB, read from /proc (Linux)."""
-    found = {}
-    for name, pid in pids.items():
-        fields = dict(
-            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
-        )
-        found[name] = (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
-    return found
 
 
 def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[str, Any]:
@@ -137,23 +125,8 @@ def report(users: int, figures: Dict[str, Any], store: Tuple[int, int], before: 
 
 @contextmanager
 def own_servers(logs: Optional[Path]) -> Iterator[Tuple[str, Path, Dict[str, int]]]:
-    """The action server and the Rasa server on free ports with a new tracker database;
-    their logs in `logs` when given."""
-    ports = Ports.free()
-    with tempfile.TemporaryDirectory() as tmp:
-        tracker_db = Path(tmp) / "tracker.db"
-        if logs:
-            logs.mkdir(parents=True, exist_ok=True)
-        running = start_processes(ensure_model(), ports, tracker_db=str(tracker_db), log_dir=logs or Path(tmp))
-        try:
-            wait_until_ready(running, ports)
-            yield (
-                f"http://localhost:{ports.rasa}",
-                tracker_db,
-                {item.spec.name: item.process.pid for item in running.supervised},
-            )
-        finally:
-            running.stop()
+    with running_assistant(logs) as assistant:
+        yield assistant.url, assistant.tracker_db, assistant.pids
 
 
 @contextmanager
