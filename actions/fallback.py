@@ -10,8 +10,9 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.guided_form import button
+from actions.guided_form import button, latest_text
 from assistant.content.answers import message
+from assistant.content.right_doors import door_answer, door_for
 from assistant.settings import LABELS_FILE
 
 MAX_SUGGESTIONS = 3
@@ -40,6 +41,10 @@ class ActionAskWhatYouMean(Action):
         return "action_default_ask_affirmation"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        door = door_for(latest_text(tracker))
+        if door:  # not understood, but it names another organisation's subject: send them there
+            dispatcher.utter_message(text=door_answer(door).render())
+            return []
         likely = suggestions(tracker.latest_message.get("intent_ranking") or [])
         buttons = [button(labels()[intent], f"/{intent}") for intent in likely]
         dispatcher.utter_message(text=message("bedoelt_u"), buttons=buttons + [button("Iets anders", "/out_of_scope")])

@@ -3,19 +3,27 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guided_form import latest_text
 from actions.services import municipality_and_override
 from assistant.content.contact import contact_card, referral_text
+from assistant.content.right_doors import door_answer, door_for
 from assistant.flows.gemeente import GEMEENTE
 
 
 class ActionAnswerOutOfScope(Action):
-    """A question outside Wegwijzer's topics (a passport, waste, parking): a question for
-    the municipality, with its contact data when the resident's municipality is known."""
+    """A question outside Wegwijzer's topics: for the organisation that handles it when the
+    question names its subject (income tax, child benefit: content/right_doors.yml), else
+    (a passport, waste, parking) for the municipality, with its contact data when the
+    resident's municipality is known."""
 
     def name(self) -> Text:
         return "action_answer_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        door = door_for(latest_text(tracker))
+        if door:
+            dispatcher.utter_message(text=door_answer(door).render())
+            return []
         municipality, _ = municipality_and_override(tracker.get_slot(GEMEENTE))
         if municipality is None:
             dispatcher.utter_message(response="utter_out_of_scope")

@@ -33,6 +33,7 @@ ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 MESSAGES_FILE = CONTENT_DIR / "messages.yml"
 QUESTIONS_FILE = CONTENT_DIR / "questions.yml"
 LABELS_FILE = CONTENT_DIR / "labels.yml"
+RIGHT_DOORS_FILE = CONTENT_DIR / "right_doors.yml"
 
 # The website: npm packages in WEB_DIR, what is served in WEB_PUBLIC_DIR
 WEB_DIR = PROJECT_ROOT / "assistant" / "web"

@@ -19,6 +19,7 @@ import yaml
 
 from assistant.content.answers import build_answer, message_templates, topics
 from assistant.content.facts import load_facts
+from assistant.content.right_doors import door_answer, load_doors
 from assistant.flows.questions import questions
 from assistant.settings import DOMAIN_FILE
 
@@ -54,6 +55,8 @@ EXAMPLE_VALUES = {
     "bekend_jaar": "2026",
     "maximum": "In 2026 betaalt u maximaal € 21,80 per maand.",
     "maximum_tekens": "1000",
+    "regelt": "de kinderbijslag en de AOW",
+    "website": "https://www.svb.nl",
 }
 
 _NOT_PROSE = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|^Bronn?e?n?:.*$)", re.MULTILINE | re.IGNORECASE)
@@ -123,6 +126,8 @@ def resident_texts() -> Iterator[Tuple[str, str]]:
     for name, variants in responses.items():
         for variant in variants:
             yield f"response {name}", variant["text"]
+    for key, door in load_doors().items():
+        yield f"right door {key}", door_answer(door).text
 
 
 if __name__ == "__main__":

@@ -284,6 +284,15 @@ def test_out_of_scope_points_to_the_municipality_with_its_contact_data_when_know
     assert "Bron: Register van Overheidsorganisaties" in reply["text"] and reply["custom"]["cbs_code"] == "GM0193"
 
 
+def test_out_of_scope_about_another_organisations_subject_sends_the_resident_there():
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("out_of_scope", "Wanneer krijg je kinderbijslag?", slots={"gemeente": "Zwolle"})
+    ActionAnswerOutOfScope().run(dispatcher, tracker, DOMAIN)
+    [reply] = dispatcher.messages
+    assert reply["text"].startswith("Daarvoor kunt u terecht bij de SVB, niet bij de gemeente.")
+    assert "Zwolle" not in reply["text"] and "https://www.svb.nl" in reply["text"]
+
+
 def test_out_of_scope_without_a_municipality_offers_to_find_it():
     dispatcher = CollectingDispatcher()
     ActionAnswerOutOfScope().run(dispatcher, make_tracker("out_of_scope", "paspoort kwijt"), DOMAIN)

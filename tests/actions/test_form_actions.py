@@ -715,6 +715,14 @@ def ask_what_you_mean(ranking):
     return events, reply
 
 
+def test_not_understood_but_about_another_organisations_subject_sends_the_resident_there():
+    tracker = make_tracker("nlu_fallback", "mijn zorgtoeslag is stopgezet wat nu")
+    dispatcher = CollectingDispatcher()
+    assert ActionAskWhatYouMean().run(dispatcher, tracker, DOMAIN) == []
+    [reply] = dispatcher.messages
+    assert reply["text"].startswith("Daarvoor kunt u terecht bij Dienst Toeslagen") and not reply.get("buttons")
+
+
 def test_ask_what_you_mean_offers_the_likely_questions_and_something_else():
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.5},

@@ -15,6 +15,7 @@ from assistant.content.readability import (
     resident_texts,
     syllables,
 )
+from assistant.content.right_doors import load_doors
 from assistant.flows.questions import questions
 
 TEXTS = list(resident_texts())
@@ -31,11 +32,12 @@ def test_text_is_b1(name, text):
 
 
 def test_every_answer_message_and_response_is_checked():
-    """Answers that name the maximum are checked twice: with a known amount and for a year without one."""
+    """Answers that name the maximum are checked twice: with a known amount and for a year without one;
+    every right-door answer once."""
     responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
     with_amount = [topic for topic in topics() if "{maximum}" in load_answer_texts()[topic]["text"]]
     unknown_year = load_facts().latest_tariff().year + 1
-    expected = len(topics()) + len(with_amount) + len(message_templates()) + len(questions())
+    expected = len(topics()) + len(with_amount) + len(message_templates()) + len(questions()) + len(load_doors())
     assert len(TEXTS) == expected + sum(len(variants) for variants in responses.values()) > 40
     assert {f"answer {topic} ({unknown_year})" for topic in with_amount} <= {name for name, _ in TEXTS}
     assert len(with_amount) == 4

@@ -91,6 +91,13 @@ def test_a_question_for_the_municipality_gets_its_contact_data_once_it_is_known(
     assert f"Telefoon: {directory.by_code('GM0193').phone.display}" in text
 
 
+def test_a_question_for_another_organisation_gets_that_organisation_not_the_municipality(chat):
+    chat("ik woon in Zwolle")
+    text = joined(chat("Wanneer krijg je kinderbijslag?"))
+    assert text.startswith("Daarvoor kunt u terecht bij de SVB, niet bij de gemeente.")
+    assert "www.svb.nl" in text and "Zwolle" not in text
+
+
 def test_an_english_question_gets_a_short_english_answer_with_the_topics(chat):
     replies = chat("Sorry, I don't speak Dutch. How do I apply for a personal budget?")
     assert joined(replies).startswith("Hello, I am Wegwijzer. I answer in Dutch")
