@@ -23,6 +23,7 @@ class Door:
     in_sentence: str  # with its article: "de SVB", "het UWV", "uw zorgverzekeraar"
     handles: str  # fits "Die regelt <handles>."
     words: Tuple[str, ...]  # lower case: words a resident uses for this organisation's subject
+    own_subject: bool  # Wegwijzer answers this subject itself (the CAK's eigen bijdrage): no words
     source: Source
     website: Optional[str] = None
     phone: Optional[str] = None
@@ -44,6 +45,7 @@ def _door(entry: dict) -> Door:
         in_sentence=entry["in_zin"],
         handles=entry["regelt"],
         words=tuple(word.lower() for word in entry["woorden"]),
+        own_subject=bool(entry.get("eigen_onderwerp")),
         source=source,
         website=entry.get("website"),
         phone=str(entry["telefoon"]) if entry.get("telefoon") else None,
