@@ -10,23 +10,22 @@ from pathlib import Path
 from typing import Iterable, List
 
 from assistant.runtime.servers import quiet_environment
-from assistant.settings import MODELS_DIR, PROJECT_ROOT, VENV_BIN
+from assistant.settings import CONFIG_FILE, DATA_DIR, DOMAIN_FILE, MODELS_DIR, PROJECT_ROOT, VENV_BIN
 
-TRAINING_INPUTS = ["config.yml", "domain.yml", "data"]
+TRAINING_INPUTS = (CONFIG_FILE, DOMAIN_FILE, DATA_DIR)
 
 
-def training_files(root: Path = PROJECT_ROOT) -> List[Path]:
+def training_files() -> List[Path]:
     files: List[Path] = []
-    for name in TRAINING_INPUTS:
-        path = root / name
+    for path in TRAINING_INPUTS:
         files.extend(sorted(path.rglob("*.yml")) if path.is_dir() else [path])
     return files
 
 
-def fingerprint(files: Iterable[Path], root: Path = PROJECT_ROOT) -> str:
+def fingerprint(files: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path.relative_to(root)).encode())
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
