@@ -126,3 +126,9 @@ def test_every_next_step_is_an_intent_with_a_button_title():
     steps = {intent for topic in topics() for intent in follow_ups(topic)}
     assert steps and steps <= set(domain["intents"]) and steps <= set(labels)
     assert "eigen_bijdrage_check" in follow_ups("eigen_bijdrage_wie_betaalt")
+
+
+def test_what_clientondersteuning_is_says_first_that_it_is_free_and_independent():
+    """What residents most need to hear comes first (issue 14)."""
+    first_sentence = build_answer("clientondersteuning_wat").text.split(". ")[0]
+    assert "gratis" in first_sentence and "onafhankelijk" in first_sentence
