@@ -25,13 +25,13 @@ import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import requests
 
 from assistant.content.answers import message_templates
 from assistant.settings import PROJECT_ROOT, VAR_DIR
-from benchmarks.servers import memory, running_assistant
+from benchmarks.servers import Assistant, memory, running_assistant
 
 LOCUST_VERSION = "2.46.0"  # the last release for Python 3.10, the project's Python
 LOCUST_ENV = VAR_DIR / "locust"
@@ -124,14 +124,9 @@ def report(users: int, figures: Dict[str, Any], store: Tuple[int, int], before: 
 
 
 @contextmanager
-def own_servers(logs: Optional[Path]) -> Iterator[Tuple[str, Path, Dict[str, int]]]:
-    with running_assistant(logs) as assistant:
-        yield assistant.url, assistant.tracker_db, assistant.pids
-
-
-@contextmanager
-def given_servers(url: str, tracker_db: str, pids: str) -> Iterator[Tuple[str, Path, Dict[str, int]]]:
-    yield url, Path(tracker_db), {f"process {pid}": int(pid) for pid in pids.split(",") if pid}
+def given_assistant(url: str, tracker_db: str, pids: str) -> Iterator[Assistant]:
+    """An assistant that runs already, e.g. an older commit for a before and after."""
+    yield Assistant(url, Path(tracker_db), {f"process {pid}": int(pid) for pid in pids.split(",") if pid})
 
 
 def main() -> None:
@@ -143,15 +138,15 @@ def main() -> None:
     parser.add_argument("--logs", type=Path, help="without --url: keep the servers' logs in this folder")
     args = parser.parse_args()
     locust()
-    servers = given_servers(args.url, args.tracker_db, args.pids) if args.url else own_servers(args.logs)
-    with servers as (url, tracker_db, pids), tempfile.TemporaryDirectory() as folder:
+    servers = given_assistant(args.url, args.tracker_db, args.pids) if args.url else running_assistant(args.logs)
+    with servers as assistant, tempfile.TemporaryDirectory() as folder:
         for text in CONVERSATION:  # warm-up: one conversation, not counted
-            requests.post(f"{url}/webhooks/rest/webhook", json={"sender": "load-warm-up", "message": text}, timeout=60)
-        before = memory(pids)
+            requests.post(assistant.rest_url, json={"sender": "load-warm-up", "message": text}, timeout=60)
+        before = memory(assistant.pids)
         sender_prefix = f"load-{uuid.uuid4().hex[:8]}-"  # the locustfile numbers its users from 0
-        figures = run_locust(url, args.users, sender_prefix, Path(folder))
-        store = check_store(tracker_db, [f"{sender_prefix}{number}" for number in range(args.users)])
-        report(args.users, figures, store, before, memory(pids))
+        figures = run_locust(assistant.url, args.users, sender_prefix, Path(folder))
+        store = check_store(assistant.tracker_db, [f"{sender_prefix}{number}" for number in range(args.users)])
+        report(args.users, figures, store, before, memory(assistant.pids))
 
 
 if __name__ == "__main__":

@@ -5,16 +5,14 @@ compare configs with (benchmarks.nlu_heldout --test-set dev). Neither may share 
 data/nlu or with the other.
 """
 
-import re
 from collections import Counter
-from pathlib import Path
-from typing import Dict, List, Set
+from typing import Dict, List
 
 import pytest
 import yaml
-from rasa.shared.nlu.training_data.loading import load_data
 
 from assistant.settings import PROJECT_ROOT
+from tests.support.nlu import examples_by_intent, normalise, texts
 
 TEST_SETS = {name: PROJECT_ROOT / "tests" / f"nlu_{name}" / "nlu.yml" for name in ("heldout", "dev")}
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
@@ -71,22 +69,6 @@ MINIMUM = {
     # Short messages that were also in the training data or the held-out set were taken out.
     "dev": {**{intent: 1 for intent in SMALL_TALK}, **{intent: 8 for intent in TOPICS}},
 }
-
-
-def normalise(text: str) -> str:
-    """Lower case, punctuation as spaces: "Pgb regels?" and "pgb regels" are the same message."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def examples_by_intent(path: Path) -> Dict[str, List[str]]:
-    by_intent: Dict[str, List[str]] = {}
-    for message in load_data(str(path)).intent_examples:
-        by_intent.setdefault(message.get("intent"), []).append(message.get("text"))
-    return by_intent
-
-
-def texts(by_intent: Dict[str, List[str]]) -> Set[str]:
-    return {normalise(text) for examples in by_intent.values() for text in examples}
 
 
 @pytest.fixture(scope="module", params=TEST_SETS)

@@ -4,17 +4,13 @@ every question sourced and well-formed, and none of it in the training data."""
 import re
 
 import pytest
-from rasa.shared.nlu.training_data.loading import load_data
 
 from assistant.settings import DATA_DIR
 from benchmarks.real_questions import KINDS, load_questions
+from tests.support.nlu import examples_by_intent, normalise, texts
 
 QUESTIONS = load_questions()
 URL = re.compile(r"https?://[^\s/]+\.[^\s]+")
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def test_the_set_has_every_kind_of_question():
@@ -40,5 +36,5 @@ def test_every_question_is_sourced_and_says_what_a_right_answer_contains(questio
 
 
 def test_no_real_question_is_in_the_training_data():
-    training = {normalise(message.get("text")) for message in load_data(str(DATA_DIR / "nlu")).intent_examples}
+    training = texts(examples_by_intent(DATA_DIR / "nlu"))
     assert [question["id"] for question in QUESTIONS if normalise(question["question"]) in training] == []
