@@ -1,13 +1,34 @@
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import labels
 from actions.guided_form import button
-from actions.services import local_context
-from assistant.content.answers import build_answer, follow_ups, topics
+from actions.services import local_context, municipality_and_override
+from assistant.content.answers import (
+    DUTCH,
+    ENGLISH,
+    Answer,
+    build_answer,
+    follow_ups,
+    has_english,
+    sends_to_municipality,
+    topics,
+)
+from assistant.content.contact import answer_contact_text
+from assistant.content.knowledge import RETRIEVAL_INTENT, entries, knowledge_answer
+from assistant.content.language import LANGUAGE, conversation_language
+from assistant.content.right_doors import door_answer, door_for
 from assistant.flows.gemeente import GEMEENTE
+
+# A button to a knowledge-base entry names it in this entity; typed questions go through the ResponseSelector.
+ENTRY_ENTITY = "kennis_vraag"
+ENGLISH_INTENT = "english"
+# A message classified as English (not as a topic) gets the entry the ResponseSelector chose,
+# in English, when it is at least this sure; else the English introduction.
+ENGLISH_ENTRY_CONFIDENCE = 0.5
 
 
 def requested_year(tracker: Tracker) -> Optional[int]:
@@ -16,24 +37,95 @@ def requested_year(tracker: Tracker) -> Optional[int]:
     return int(value) if value and value.isdigit() else None
 
 
-class ActionAnswerQuestion(Action):
-    """Answers a question about one topic with its sources: the national answer, with what
-    is known about the resident's municipality (slot `gemeente`): its own answer text, a
-    lower eigen bijdrage, the zorgkantoor of its region.
+def selected_entry(latest_message: Dict[Text, Any], minimum_confidence: float = 0.0) -> Optional[str]:
+    """The knowledge-base entry a message asks for: named by a button, else chosen by the ResponseSelector."""
+    named = next((e.get("value") for e in latest_message.get("entities", []) if e.get("entity") == ENTRY_ENTITY), None)
+    if named in entries():
+        return named
+    selected = latest_message.get("response_selector", {}).get(RETRIEVAL_INTENT, {}).get("response", {})
+    _, _, entry_id = str(selected.get("intent_response_key") or "").partition("/")
+    sure = float(selected.get("confidence") or 0.0) >= minimum_confidence
+    return entry_id if entry_id in entries() and sure else None
 
-    The topic is the intent of the resident's last message. Buttons offer the next steps
-    (a guided flow, a related question) that answers.yml names under `verder`.
+
+def entry_button(entry_id: str, language: str = DUTCH) -> Dict[Text, Any]:
+    payload = f'/{RETRIEVAL_INTENT}{{"{ENTRY_ENTITY}": "{entry_id}"}}'
+    return button(entries()[entry_id].title(language), payload)
+
+
+class ActionAnswerQuestion(Action):
+    """Answers a question with its sources: a topic of answers.yml (the intent) or an entry of
+    the knowledge base (intent `kennis`), with what is known about the resident's municipality
+    (slot `gemeente`): its own answer text, a lower eigen bijdrage, the zorgkantoor of its region.
+    An answer that sends the resident to the municipality ends with its contact data, or,
+    while the municipality is not known, a button to ask for them.
+
+    Buttons offer the next steps: for a topic the flows and questions answers.yml names under
+    `verder`, for an entry its related entries.
     """
 
     def name(self) -> Text:
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        topic = tracker.latest_message.get("intent", {}).get("name")
-        if topic not in topics():
-            dispatcher.utter_message(response="utter_fallback_topics")
-            return []
-        answer = build_answer(topic, requested_year(tracker), local=local_context(tracker.get_slot(GEMEENTE)))
-        buttons = [button(labels()[intent], f"/{intent}") for intent in follow_ups(topic)]
-        dispatcher.utter_message(text=answer.render(), buttons=buttons)
-        return []
+        message = tracker.latest_message
+        topic = message.get("intent", {}).get("name")
+        text = message.get("text") or ""
+        language = ENGLISH if topic == ENGLISH_INTENT else conversation_language(text, tracker.get_slot(LANGUAGE))
+        remember = [SlotSet(LANGUAGE, language)] if language != (tracker.get_slot(LANGUAGE) or DUTCH) else []
+        door = door_for(text) if topic == ENGLISH_INTENT else None
+        entry_id = chosen_entry(topic, message)
+        if door:
+            dispatcher.utter_message(text=door_answer(door, ENGLISH).render())
+        elif entry_id:
+            send_answer(dispatcher, tracker, *entry_reply(entry_id, language, requested_year(tracker)))
+        elif topic in topics():
+            send_answer(dispatcher, tracker, *topic_reply(topic, language, tracker))
+        else:
+            dispatcher.utter_message(response="utter_english" if topic == ENGLISH_INTENT else "utter_fallback_topics")
+        return remember
+
+
+Reply = Tuple[Answer, List[Dict[Text, Any]], bool]  # the answer, its buttons, whether it sends to the municipality
+
+
+def chosen_entry(topic: Optional[str], message: Dict[Text, Any]) -> Optional[str]:
+    """The entry to answer with: for intent kennis the selected one; for an English message
+    the one the ResponseSelector is sure enough of."""
+    if topic == RETRIEVAL_INTENT:
+        return selected_entry(message)
+    if topic == ENGLISH_INTENT:
+        return selected_entry(message, ENGLISH_ENTRY_CONFIDENCE)
+    return None
+
+
+def entry_reply(entry_id: str, language: str, year: Optional[int]) -> Reply:
+    entry = entries()[entry_id]
+    buttons = [entry_button(related, language) for related in entry.related if related in entries()]
+    return knowledge_answer(entry_id, language, year), buttons, entry.sends_to_municipality
+
+
+def topic_reply(topic: str, language: str, tracker: Tracker) -> Reply:
+    """A topic of answers.yml; in English where it has an English text."""
+    local = local_context(tracker.get_slot(GEMEENTE))
+    answer_language = language if has_english(topic) else DUTCH
+    answer = build_answer(topic, requested_year(tracker), local=local, language=answer_language)
+    buttons = [button(labels(language)[intent], f"/{intent}") for intent in follow_ups(topic)]
+    return answer, buttons, sends_to_municipality(topic)
+
+
+def send_answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    answer: Answer,
+    buttons: List[Dict[Text, Any]],
+    to_municipality: bool,
+) -> None:
+    """The answer with its buttons, then the municipality's contact data when the answer sends
+    the resident there (or a button to ask for them, while the municipality is not known)."""
+    municipality, override = municipality_and_override(tracker.get_slot(GEMEENTE)) if to_municipality else (None, None)
+    if to_municipality and municipality is None:
+        buttons = [*buttons, button(labels(answer.language)["gemeente_contact"], "/gemeente_contact")]
+    dispatcher.utter_message(text=answer.render(), buttons=buttons)
+    if municipality is not None:
+        dispatcher.utter_message(text=answer_contact_text(municipality, override, answer.language))

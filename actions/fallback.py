@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.guided_form import button, latest_text
-from assistant.content.answers import message
+from assistant.content.answers import DUTCH, ENGLISH, message
 from assistant.content.right_doors import door_answer, door_for
 from assistant.settings import LABELS_FILE
 
@@ -19,9 +19,12 @@ MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
 
 
-@lru_cache(maxsize=1)
-def labels() -> Dict[str, str]:
-    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+@lru_cache(maxsize=2)
+def labels(language: str = DUTCH) -> Dict[str, str]:
+    """Button titles per intent; in English the `en` mapping's, where it has one."""
+    titles = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    english = titles.pop(ENGLISH, None) or {}
+    return {**titles, **english} if language == ENGLISH else titles
 
 
 def suggestions(intent_ranking: List[Dict[str, Any]]) -> List[str]:

@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.guided_form import latest_text
 from actions.services import municipality_and_override
 from assistant.content.contact import contact_card, referral_text
+from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for
 from assistant.flows.gemeente import GEMEENTE
 
@@ -20,9 +21,11 @@ class ActionAnswerOutOfScope(Action):
         return "action_answer_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        door = door_for(latest_text(tracker))
+        text = latest_text(tracker)
+        door = door_for(text)
         if door:
-            dispatcher.utter_message(text=door_answer(door).render())
+            language = conversation_language(text, tracker.get_slot(LANGUAGE))
+            dispatcher.utter_message(text=door_answer(door, language).render())
             return []
         municipality, _ = municipality_and_override(tracker.get_slot(GEMEENTE))
         if municipality is None:

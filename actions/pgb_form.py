@@ -5,6 +5,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.fallback import labels
 from actions.guided_form import GuidedFormValidation, button
 from actions.services import municipality_and_override, zorgkantoren
 from assistant.content.facts import load_facts
@@ -42,6 +43,6 @@ class ActionPgbAdvies(Action):
             button("Wat mag ik betalen met een pgb?", "/pgb_besteden"),
         ]
         if municipality is None:
-            buttons.append(button("Contact met mijn gemeente", "/gemeente_contact"))
+            buttons.append(button(labels()["gemeente_contact"], "/gemeente_contact"))
         dispatcher.utter_message(text=messages[-1].render(), buttons=buttons)
         return [SlotSet(slot, None) for slot in pgb.SLOTS]

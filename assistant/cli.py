@@ -28,6 +28,7 @@ from assistant.content import municipal_directory
 from assistant.content.facts import Facts, load_facts
 from assistant.content.facts_check import check_facts as facts_report
 from assistant.content.facts_check import local_facts
+from assistant.content.knowledge import training_data_yaml
 from assistant.content.override_checks import coverage_report, override_store
 from assistant.flows.dialogue import rules_yaml
 from assistant.runtime.model import ensure_model
@@ -36,6 +37,7 @@ from assistant.runtime.spacy_model import build_pipeline
 from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
 from assistant.settings import (
     DIRECTORY_URL,
+    GENERATED_KNOWLEDGE_FILE,
     GENERATED_LOOKUP_FILE,
     GENERATED_RULES_FILE,
     PROJECT_ROOT,
@@ -63,8 +65,13 @@ def prepare() -> None:
 
 
 def generate() -> None:
-    """Write every generated file: the flows' rules and the municipality lookup table."""
-    outputs = {GENERATED_RULES_FILE: rules_yaml(), GENERATED_LOOKUP_FILE: lookup_yaml(municipal_directory.load())}
+    """Write every generated file: the flows' rules, the municipality lookup table and the
+    knowledge base's training data."""
+    outputs = {
+        GENERATED_RULES_FILE: rules_yaml(),
+        GENERATED_LOOKUP_FILE: lookup_yaml(municipal_directory.load()),
+        GENERATED_KNOWLEDGE_FILE: training_data_yaml(),
+    }
     for path, text in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -25,6 +25,7 @@ CREDENTIALS_FILE = PROJECT_ROOT / "credentials.yml"
 ENDPOINTS_FILE = PROJECT_ROOT / "endpoints.yml"
 GENERATED_RULES_FILE = DATA_DIR / "rules" / "generated" / "flows.yml"
 GENERATED_LOOKUP_FILE = DATA_DIR / "nlu" / "generated" / "lookup_gemeente.yml"
+GENERATED_KNOWLEDGE_FILE = DATA_DIR / "nlu" / "generated" / "knowledge.yml"
 
 # What residents read
 CONTENT_DIR = PROJECT_ROOT / "assistant" / "content"
@@ -34,6 +35,7 @@ MESSAGES_FILE = CONTENT_DIR / "messages.yml"
 QUESTIONS_FILE = CONTENT_DIR / "questions.yml"
 LABELS_FILE = CONTENT_DIR / "labels.yml"
 RIGHT_DOORS_FILE = CONTENT_DIR / "right_doors.yml"
+KNOWLEDGE_DIR = CONTENT_DIR / "knowledge"  # the knowledge base: one YAML file per theme
 
 # The website: npm packages in WEB_DIR, what is served in WEB_PUBLIC_DIR
 WEB_DIR = PROJECT_ROOT / "assistant" / "web"

@@ -24,25 +24,31 @@ CAK_FACTS = ("website_cak", "telefoon_cak")
 # Answers that name the maximum eigen bijdrage: a municipality that charges less adds a sentence.
 CONTRIBUTION_TOPICS = ("eigen_bijdrage_wat", "eigen_bijdrage_hoeveel", "eigen_bijdrage_wie_betaalt")
 WLZ_TOPIC = "wlz_clientondersteuning"
+DUTCH, ENGLISH = "nl", "en"
+SOURCE_LABELS = {DUTCH: ("Bron", "Bronnen"), ENGLISH: ("Source", "Sources")}
+PERIODS_IN_ENGLISH = {"maand": "month", "4 weken": "4 weeks"}
 
 
 @dataclass(frozen=True)
 class Answer:
     text: str
     sources: Tuple[Source, ...]
+    language: str = DUTCH
 
     def render(self) -> str:
-        """The text followed by a 'Bron:' line that names each source once."""
+        """The text followed by a 'Bron:' line ('Source:' in English) that names each source once."""
         urls_by_organisation: Dict[str, List[str]] = {}
         for source in self.sources:
             urls_by_organisation.setdefault(source.organisation, []).append(source.url)
-        label = "Bron" if len(urls_by_organisation) == 1 else "Bronnen"
-        names = "; ".join(f"{organisation}, {' en '.join(urls)}" for organisation, urls in urls_by_organisation.items())
+        singular, plural = SOURCE_LABELS[self.language]
+        label = singular if len(urls_by_organisation) == 1 else plural
+        joined = " and " if self.language == ENGLISH else " en "
+        names = "; ".join(f"{organisation}, {joined.join(urls)}" for organisation, urls in urls_by_organisation.items())
         return f"{self.text}\n\n{label}: {names}" if self.sources else self.text
 
     def extended(self, text: str, source: Source) -> "Answer":
         """This answer with a local paragraph and its source added."""
-        return Answer(f"{self.text}\n\n{text}", tuple(dict.fromkeys(self.sources + (source,))))
+        return Answer(f"{self.text}\n\n{text}", tuple(dict.fromkeys(self.sources + (source,))), self.language)
 
 
 @dataclass(frozen=True)
@@ -69,56 +75,84 @@ def follow_ups(topic: str) -> List[str]:
     return list(load_answer_texts().get(topic, {}).get("verder", []))
 
 
-def maximum(year: int, facts: Facts) -> Answer:
+def sends_to_municipality(topic: str) -> bool:
+    """Does the answer to `topic` send the resident to the municipality (`gemeente: true`)?"""
+    return bool(load_answer_texts().get(topic, {}).get("gemeente"))
+
+
+def maximum(year: int, facts: Facts, language: str = DUTCH) -> Answer:
     """The maximum eigen bijdrage of `year`. For a year without a known amount: that it is
     not known here, the latest known amount with its own year, and where the CAK gives it."""
     tariff = facts.tariff(year)
     if tariff:
-        text = message("maximum_bekend", jaar=str(year), bedrag=tariff.amount, periode=tariff.period)
-        return Answer(text, (tariff.source,))
+        text = message(
+            "maximum_bekend", language, jaar=str(year), bedrag=tariff.amount, periode=_period(tariff.period, language)
+        )
+        return Answer(text, (tariff.source,), language)
     latest = facts.latest_tariff()
     cak = {name: facts.facts[name] for name in CAK_FACTS}
     text = message(
         "maximum_nog_onbekend" if year > latest.year else "maximum_onbekend",
+        language,
         jaar=str(year),
         bekend_jaar=str(latest.year),
         bedrag=latest.amount,
-        periode=latest.period,
+        periode=_period(latest.period, language),
         **{name: fact.text for name, fact in cak.items()},
     )
-    return Answer(text, tuple(dict.fromkeys([latest.source, *(fact.source for fact in cak.values())])))
+    return Answer(text, tuple(dict.fromkeys([latest.source, *(fact.source for fact in cak.values())])), language)
 
 
-def _fill(topic: str, facts: Facts, year: int) -> Answer:
-    entry = load_answer_texts()[topic]
-    sources = [facts.sources[key] for key in entry["sources"]]
+def _period(period: str, language: str) -> str:
+    return PERIODS_IN_ENGLISH[period] if language == ENGLISH else period
+
+
+def fill(template: str, sources: List[Source], year: int, language: str = DUTCH) -> Answer:
+    """`template` with its {facts} and {maximum} filled in; the facts' sources follow `sources`."""
+    facts = load_facts()
+    sources = list(sources)
     values: Dict[str, str] = {}
-    for _, field, _, _ in string.Formatter().parse(entry["text"]):
+    for _, field, _, _ in string.Formatter().parse(template):
         if field == MAXIMUM_FIELD:
-            amount = maximum(year, facts)
+            amount = maximum(year, facts, language)
             values[field] = amount.text
             sources += amount.sources
         elif field and field not in values:
             fact = facts.facts[field]
-            values[field] = fact.text
+            values[field] = fact.english() if language == ENGLISH else fact.text
             sources.append(fact.source)
-    return Answer(entry["text"].format(**values), tuple(dict.fromkeys(sources)))
+    return Answer(template.format(**values), tuple(dict.fromkeys(sources)), language)
 
 
-def build_answer(topic: str, year: Optional[int] = None, local: Optional[LocalContext] = None) -> Answer:
+def _fill(topic: str, year: int) -> Answer:
+    entry = load_answer_texts()[topic]
+    return fill(entry["text"], [load_facts().sources[key] for key in entry["sources"]], year)
+
+
+def build_answer(
+    topic: str, year: Optional[int] = None, local: Optional[LocalContext] = None, language: str = DUTCH
+) -> Answer:
     """The answer to `topic`; `year` picks the year of the eigen bijdrage (default: this year).
 
     With `local` data about the resident's municipality, its own answer text replaces the
-    national one, and a lower eigen bijdrage or the region's zorgkantoor is added.
+    national one, and a lower eigen bijdrage or the region's zorgkantoor is added. In English
+    (`text_en`) the national answer is given: the local texts are Dutch.
     """
+    year = year or clock.this_year()
+    if language == ENGLISH and has_english(topic):
+        entry = load_answer_texts()[topic]
+        return fill(entry["text_en"], [load_facts().sources[key] for key in entry["sources"]], year, ENGLISH)
     override = local.override if local else None
     if override and topic in override.answers:
         return Answer(override.answers[topic], (local_source(local, override.source, override.source_by),))
-    year = year or clock.this_year()
-    answer = _fill(topic, load_facts(), year)
+    answer = _fill(topic, year)
     if local:
         answer = _with_local_facts(answer, topic, year, local)
     return answer
+
+
+def has_english(topic: str) -> bool:
+    return "text_en" in load_answer_texts().get(topic, {})
 
 
 def _with_local_facts(answer: Answer, topic: str, year: int, local: LocalContext) -> Answer:
@@ -166,6 +200,10 @@ def message_templates() -> Dict[str, str]:
     return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
 
 
-def message(key: str, **values: str) -> str:
-    """A short message from content/messages.yml, e.g. message("gemeente_onbekend", invoer="Bnk")."""
-    return message_templates()[key].format(**values)
+def message(key: str, language: str = DUTCH, **values: str) -> str:
+    """A short message from content/messages.yml, e.g. message("gemeente_onbekend", invoer="Bnk");
+    in English the message `key`_en where there is one."""
+    templates = message_templates()
+    english = f"{key}_{ENGLISH}"
+    template = templates[english] if language == ENGLISH and english in templates else templates[key]
+    return template.format(**values)

@@ -5,7 +5,7 @@ address from the register. Text for any channel, and a structured card for the w
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from assistant.content.answers import message
+from assistant.content.answers import DUTCH, message
 from assistant.content.dutch import dutch_date
 from assistant.content.facts import load_facts
 from municipalities.directory import Address, Municipality
@@ -82,6 +82,25 @@ def general_text(municipality: Municipality, local: Optional[Override] = None) -
     lines = "\n".join(_register_lines(municipality))
     advice = "" if local else f"\n\n{message('contact_vraag_clientondersteuning')}"
     return f"{message(heading, gemeente=municipality.name)}\n{lines}{advice}\n\n{register_source_line(municipality)}"
+
+
+def answer_contact_text(municipality: Municipality, override: Optional[Override] = None, language: str = DUTCH) -> str:
+    """What ends an answer that sends the resident to the municipality: the Wmo-loket's number
+    (else the general one), the website, and the local cliëntondersteuning where known."""
+    desk = override.wmo_desk if override else None
+    if desk and desk.phone:
+        lines = [f"{message('contact_label_wmo_loket', language)}: {desk.phone.display}"]
+    else:
+        phone = municipality.phone_display
+        lines = [f"{message('contact_label_telefoon', language)}: {phone}"] if phone else []
+    website = desk.website if desk and desk.website else municipality.website
+    lines += [f"Website: {website}"] if website else []
+    for contact in override.support if override else ():
+        phone = f", {contact.phone.display}" if contact.phone else ""
+        lines.append(f"{message('contact_label_clientondersteuning', language)}: {contact.name}{phone}")
+    local_sources = [checked_line(override)] if desk or (override and override.support) else []
+    heading = message("contact_in_antwoord_kop", language, gemeente=municipality.name)
+    return "\n".join([heading, *lines, "", *local_sources, register_source_line(municipality)])
 
 
 def referral_text(municipality: Municipality) -> str:

@@ -22,6 +22,33 @@ class Source:
 class Fact:
     text: str
     source: Source
+    text_en: Optional[str] = None  # where the English is more than the units translated
+
+    def english(self) -> str:
+        """The fact in an English answer: `text_en`, else the text with its Dutch units in
+        English ("6 weken" -> "6 weeks", "1 januari 2021" -> "1 January 2021")."""
+        return self.text_en or in_english(self.text)
+
+
+# Dutch words of facts' units and dates, with their English. A word not here stays as it is.
+ENGLISH_WORDS = {
+    "dag": "day", "dagen": "days", "werkdagen": "working days", "week": "week", "weken": "weeks",
+    "maand": "month", "maanden": "months", "jaar": "years", "uur": "hours", "keer": "times",
+    "procent": "percent", "personen": "people", "nachten": "nights", "werknemers": "employees",
+    "per": "per", "tot": "to", "en": "and", "januari": "January", "februari": "February", "maart": "March",
+    "april": "April", "mei": "May", "juni": "June", "juli": "July", "augustus": "August",
+    "september": "September", "oktober": "October", "november": "November", "december": "December",
+}  # fmt: skip
+_SINGULAR = {"years": "year", "days": "day", "weeks": "week", "months": "month", "hours": "hour", "times": "time"}
+
+
+def in_english(text: str) -> str:
+    words = text.split(" ")
+    english = [ENGLISH_WORDS.get(word, word) for word in words]
+    for index in range(1, len(english)):
+        if words[index - 1] == "1":
+            english[index] = _SINGULAR.get(english[index], english[index])
+    return " ".join(english)
 
 
 @dataclass(frozen=True)
@@ -45,7 +72,8 @@ class Facts:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources = {key: Source(**value) for key, value in data["sources"].items()}
         facts = {
-            key: Fact(text=str(value["text"]), source=sources[value["source"]]) for key, value in data["facts"].items()
+            key: Fact(str(value["text"]), sources[value["source"]], value.get("text_en"))
+            for key, value in data["facts"].items()
         }
         tariffs = {
             int(year): Tariff(int(year), value["amount"], value["period"], sources[value["source"]])

@@ -17,8 +17,9 @@ from typing import Iterator, List, Tuple
 
 import yaml
 
-from assistant.content.answers import build_answer, message_templates, topics
+from assistant.content.answers import ENGLISH, build_answer, message_templates, topics
 from assistant.content.facts import load_facts
+from assistant.content.knowledge import entries, knowledge_answer
 from assistant.content.right_doors import door_answer, load_doors
 from assistant.flows.questions import questions
 from assistant.settings import DOMAIN_FILE
@@ -28,6 +29,8 @@ from assistant.settings import DOMAIN_FILE
 MAX_WORDS_PER_SENTENCE = 12.0
 MIN_FLESCH_DOUMA = 60.0
 MIN_WORDS_FOR_SCORE = 20
+# Responses in English: a Dutch readability formula says nothing about them.
+ENGLISH_RESPONSES = ("utter_english",)
 # Realistic values for the {fields} of messages, so that they are measured as residents read them.
 EXAMPLE_VALUES = {
     "gemeente": "Haarlemmermeer",
@@ -119,15 +122,18 @@ def resident_texts() -> Iterator[Tuple[str, str]]:
             yield f"answer {topic} ({latest + 1})", unknown
     values = {**load_facts().texts(), **EXAMPLE_VALUES}
     for key, template in message_templates().items():
-        yield f"message {key}", template.format(**values)
+        if not key.endswith(f"_{ENGLISH}"):
+            yield f"message {key}", template.format(**values)
     for slot, question in questions().items():
         yield f"question {slot}", question.text.format(**values)
     responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
     for name, variants in responses.items():
-        for variant in variants:
+        for variant in variants if name not in ENGLISH_RESPONSES else ():
             yield f"response {name}", variant["text"]
     for key, door in load_doors().items():
         yield f"right door {key}", door_answer(door).text
+    for entry_id in entries():
+        yield f"knowledge {entry_id}", knowledge_answer(entry_id, year=latest).text
 
 
 if __name__ == "__main__":

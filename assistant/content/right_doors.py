@@ -12,7 +12,7 @@ from typing import Dict, Optional, Tuple
 
 import yaml
 
-from assistant.content.answers import Answer, message
+from assistant.content.answers import DUTCH, ENGLISH, Answer, message
 from assistant.content.facts import Source
 from assistant.settings import RIGHT_DOORS_FILE
 
@@ -22,6 +22,8 @@ class Door:
     name: str
     in_sentence: str  # with its article: "de SVB", "het UWV", "uw zorgverzekeraar"
     handles: str  # fits "Die regelt <handles>."
+    in_sentence_en: str  # "the Social Insurance Bank (SVB)"
+    handles_en: str  # fits "They handle <handles_en>."
     words: Tuple[str, ...]  # lower case: words a resident uses for this organisation's subject
     own_subject: bool  # Wegwijzer answers this subject itself (the CAK's eigen bijdrage): no words
     source: Source
@@ -44,6 +46,8 @@ def _door(entry: dict) -> Door:
         name=entry["naam"],
         in_sentence=entry["in_zin"],
         handles=entry["regelt"],
+        in_sentence_en=entry["in_zin_en"],
+        handles_en=entry["regelt_en"],
         words=tuple(word.lower() for word in entry["woorden"]),
         own_subject=bool(entry.get("eigen_onderwerp")),
         source=source,
@@ -65,11 +69,13 @@ def door_for(text: str) -> Optional[Door]:
     return max(found, key=lambda item: item[0])[1] if found else None
 
 
-def door_answer(door: Door) -> Answer:
+def door_answer(door: Door, language: str = DUTCH) -> Answer:
     """Where to go, what that organisation handles, and how to reach it, with the source."""
-    lines = [message("juiste_loket", naam=door.in_sentence, regelt=door.handles)]
+    english = language == ENGLISH
+    name, handles = (door.in_sentence_en, door.handles_en) if english else (door.in_sentence, door.handles)
+    lines = [message("juiste_loket", language, naam=name, regelt=handles)]
     if door.website:
-        lines.append(message("juiste_loket_website", website=door.website))
+        lines.append(message("juiste_loket_website", language, website=door.website))
     if door.phone:
-        lines.append(message("juiste_loket_telefoon", telefoon=door.phone))
-    return Answer("\n".join(lines), (door.source,))
+        lines.append(message("juiste_loket_telefoon", language, telefoon=door.phone))
+    return Answer("\n".join(lines), (door.source,), language)

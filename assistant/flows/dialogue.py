@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from assistant.content.answers import topics
+from assistant.content.knowledge import RETRIEVAL_INTENT
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,15 @@ FLOW_TRIGGERS: Dict[str, str] = {form: flow.trigger for form, flow in FLOWS.item
 SIDE_REPLIES: Dict[str, str] = {
     "greet": "utter_greet",
     "thanks": "utter_thanks",
-    "english": "utter_english",
+    "english": "action_answer_question",  # an English question about a topic, else the English introduction
     "out_of_scope": "action_answer_out_of_scope",
 }
 ENDS_FLOW = frozenset({"stop", "goodbye"})
 
 
 def question_topics() -> List[str]:
-    """Topics answered with a text from answers.yml, not by starting a flow."""
-    return [topic for topic in topics() if topic not in FLOW_TRIGGERS.values()]
+    """Intents answered with a text (answers.yml, or the knowledge base), not by starting a flow."""
+    return [topic for topic in topics() if topic not in FLOW_TRIGGERS.values()] + [RETRIEVAL_INTENT]
 
 
 # While a flow asks a question, a reply with one of these intents is not an answer...

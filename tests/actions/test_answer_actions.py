@@ -9,6 +9,7 @@ from actions.gemeente_form import ActionAskGemeente, ValidateGemeenteForm
 from actions.municipality_contact import ActionGiveMunicipalityContact
 from actions.out_of_scope import ActionAnswerOutOfScope
 from assistant.content.answers import build_answer, topics
+from assistant.content.knowledge import entries, knowledge_answer
 from tests.support.trackers import DOMAIN, make_tracker, texts
 
 
@@ -297,3 +298,76 @@ def test_out_of_scope_without_a_municipality_offers_to_find_it():
     dispatcher = CollectingDispatcher()
     ActionAnswerOutOfScope().run(dispatcher, make_tracker("out_of_scope", "paspoort kwijt"), DOMAIN)
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+# --- The knowledge base: an entry chosen by the ResponseSelector or a button ----------------
+
+
+def entry_tracker(entry_id=None, button_entry=None, slots=None, intent="kennis"):
+    entities = [{"entity": "kennis_vraag", "value": button_entry}] if button_entry else []
+    tracker = make_tracker(intent, "een vraag", entities, slots=slots)
+    if entry_id:
+        selected = {"response": {"intent_response_key": f"kennis/{entry_id}", "confidence": 0.9}}
+        tracker.latest_message["response_selector"] = {"kennis": selected}
+    return tracker
+
+
+def answer_entry(tracker):
+    dispatcher = CollectingDispatcher()
+    ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    return dispatcher.messages
+
+
+def an_entry(sends_to_municipality):
+    return next(e for e in entries().values() if e.sends_to_municipality == sends_to_municipality and e.related)
+
+
+def test_the_entry_the_response_selector_chose_is_answered_with_its_related_entries_as_buttons():
+    entry = an_entry(sends_to_municipality=False)
+    [message] = answer_entry(entry_tracker(entry.id))
+    assert message["text"] == knowledge_answer(entry.id).render()
+    related = entries()[entry.related[0]]
+    assert message["buttons"][0] == {"title": related.title(), "payload": f'/kennis{{"kennis_vraag": "{related.id}"}}'}
+
+
+def test_an_entry_button_names_the_entry_whatever_the_response_selector_chose():
+    chosen, named = list(entries())[:2]
+    [message] = answer_entry(entry_tracker(chosen, button_entry=named))
+    assert message["text"] == knowledge_answer(named).render()
+
+
+def test_an_answer_that_sends_the_resident_to_the_municipality_ends_with_its_contact(directory):
+    entry = an_entry(sends_to_municipality=True)
+    answer, contact = answer_entry(entry_tracker(entry.id, slots={"gemeente": "Zaltbommel"}))
+    zaltbommel = directory.by_code("GM0297")
+    assert answer["text"] == knowledge_answer(entry.id).render()
+    assert contact["text"].startswith("Zo bereikt u de gemeente Zaltbommel:")
+    assert f"Telefoon: {zaltbommel.phone.display}" in contact["text"]
+    assert "Bron: Register van Overheidsorganisaties" in contact["text"]
+
+
+def test_local_data_puts_the_wmo_loket_and_the_clientondersteuning_in_the_contact():
+    _, contact = answer_entry(entry_tracker(an_entry(True).id, slots={"gemeente": "Goeree-Overflakkee"}))
+    assert "Wmo-loket: 14 0187" in contact["text"] and "Gratis cliëntondersteuning: MEE Plus" in contact["text"]
+    assert "Nagekeken op 4 december 2026." in contact["text"]
+
+
+def test_without_a_municipality_a_button_asks_for_its_contact():
+    [message] = answer_entry(entry_tracker(an_entry(True).id))
+    assert {"title": "Contactgegevens van mijn gemeente", "payload": "/gemeente_contact"} in message["buttons"]
+
+
+def test_a_topic_that_sends_the_resident_to_the_municipality_ends_with_its_contact():
+    answer, contact = answer_entry(make_tracker("wmo_aanvragen", slots={"gemeente": "Zaltbommel"}))
+    assert answer["text"] == build_answer("wmo_aanvragen").render()
+    assert contact["text"].startswith("Zo bereikt u de gemeente Zaltbommel:")
+
+
+def test_a_topic_that_does_not_send_the_resident_to_the_municipality_has_no_contact():
+    messages = answer_entry(make_tracker("clientondersteuning_wat", slots={"gemeente": "Zaltbommel"}))
+    assert len(messages) == 1
+
+
+def test_the_knowledge_intent_without_a_chosen_entry_offers_the_topics():
+    [message] = answer_entry(entry_tracker())
+    assert message["response"] == "utter_fallback_topics"

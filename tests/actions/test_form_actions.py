@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-import yaml
 from cryptography.fernet import Fernet
 from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
@@ -19,7 +18,7 @@ from actions.ask_actions import ASK_ACTIONS
 from actions.callback_form import ActionKeepCallbackQuestion, ActionSubmitCallback, ValidateCallbackForm
 from actions.clientondersteuning_form import ActionGiveClientondersteuning, ValidateClientondersteuningForm
 from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
-from actions.fallback import LABELS_FILE, ActionAskWhatYouMean, ActionOfferAPerson
+from actions.fallback import ActionAskWhatYouMean, ActionOfferAPerson, labels
 from actions.gemeente_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
 from actions.guided_form import ActionStopFlow
 from actions.handover_form import ActionOfferHuman, ValidateHandoverForm
@@ -703,7 +702,7 @@ def test_offer_human_gives_the_general_number_otherwise(directory, name, code):
 # --- The two-stage fallback ------------------------------------------------------------------------
 
 
-LABELS = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+LABELS = labels()
 
 
 def ask_what_you_mean(ranking):
@@ -753,8 +752,10 @@ def test_ask_what_you_mean_offers_at_most_three():
 
 
 def test_every_label_is_a_domain_intent():
-    assert set(LABELS) - set(DOMAIN["intents"]) == set()
-    assert all(isinstance(title, str) and 0 < len(title) <= 40 for title in LABELS.values())
+    for language in ("nl", "en"):
+        assert set(labels(language)) - set(DOMAIN["intents"]) == set()
+        assert all(isinstance(title, str) and 0 < len(title) <= 40 for title in labels(language).values())
+    assert set(labels("en")) == set(LABELS)
 
 
 def test_offer_a_person_reverts_the_utterance():

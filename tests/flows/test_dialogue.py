@@ -2,6 +2,7 @@
 
 import yaml
 
+from assistant.content.knowledge import RETRIEVAL_INTENT
 from assistant.flows.dialogue import (
     ENDS_FLOW,
     FLOW_TRIGGERS,
@@ -15,7 +16,7 @@ from assistant.flows.dialogue import (
 from assistant.settings import DOMAIN_FILE, GENERATED_RULES_FILE
 
 DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
-INTENTS = set(DOMAIN["intents"])
+INTENTS = set(DOMAIN["intents"]) | {RETRIEVAL_INTENT}  # Rasa adds the retrieval intent from the NLU data
 ACTIONS = set(DOMAIN["actions"])
 RESPONSES = set(DOMAIN["responses"])
 FORMS = set(DOMAIN["forms"])

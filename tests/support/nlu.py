@@ -1,15 +1,11 @@
 """Reading NLU examples for the tests that keep the test sets apart from the training data."""
 
-import re
 from pathlib import Path
 from typing import Dict, List, Set
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-
-def normalise(text: str) -> str:
-    """Lower case, punctuation as spaces: "Pgb regels?" and "pgb regels" are the same message."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+from assistant.content.knowledge.checks import normalised as normalise
 
 
 def examples_by_intent(path: Path) -> Dict[str, List[str]]:
