@@ -7,7 +7,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.guided_form import GuidedFormValidation
 from actions.services import local_context, municipality_and_override
-from assistant.flows.clientondersteuning import support_messages
+from assistant.flows.clientondersteuning import has_organisations_per_group, support_messages
 from assistant.flows.gemeente import GEMEENTE
 
 KIND_OF_QUESTION = "co_soort"
@@ -16,6 +16,15 @@ KIND_OF_QUESTION = "co_soort"
 class ValidateClientondersteuningForm(GuidedFormValidation):
     def name(self) -> Text:
         return "validate_clientondersteuning_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        """The kind of question only where the municipality has organisations per group."""
+        municipality, override = municipality_and_override(tracker.get_slot(GEMEENTE))
+        if municipality is not None and not has_organisations_per_group(override):
+            return [slot for slot in domain_slots if slot != KIND_OF_QUESTION]
+        return domain_slots
 
 
 class ActionGiveClientondersteuning(Action):

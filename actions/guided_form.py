@@ -19,7 +19,7 @@ from actions.services import directory, resolver
 from assistant.content.answers import message
 from assistant.content.facts import load_facts
 from assistant.flows.dialogue import ENDS_FLOW, FLOW_TRIGGERS, NOT_AN_ANSWER, interrupts
-from assistant.flows.gemeente import GEMEENTE, reply_to
+from assistant.flows.gemeente import GEMEENTE, is_a_year, reply_to
 from assistant.flows.questions import Question, button_answer, named_option, questions, read_answer
 from municipalities.resolver import Outcome
 
@@ -93,6 +93,8 @@ class GemeenteSlot:
         text = latest_text(tracker)
         if tracker.get_slot(REQUESTED_SLOT) == GEMEENTE and not interrupts_flow(tracker):
             return {GEMEENTE: text}
+        if is_a_year(text):
+            return {}  # "2026" after an answer about the eigen bijdrage: a year, not postcode 2026
         if resolver().resolve(text).outcome in (Outcome.FOUND, Outcome.AMBIGUOUS):
             return {GEMEENTE: text}
         return {}

@@ -65,7 +65,8 @@ TOPICS = [
     "inform_gemeente",
 ]
 MINIMUM = {
-    "heldout": {**{intent: 15 for intent in SMALL_TALK}, **{intent: 20 for intent in TOPICS}},
+    # english: 4, since issue 14 moved its topical questions to their topics (tests/nlu_heldout/README.md).
+    "heldout": {**{intent: 15 for intent in SMALL_TALK}, **{intent: 20 for intent in TOPICS}, "english": 4},
     # Short messages that were also in the training data or the held-out set were taken out.
     "dev": {**{intent: 1 for intent in SMALL_TALK}, **{intent: 8 for intent in TOPICS}},
 }

@@ -21,6 +21,12 @@ WLZ = "wlz"
 EVERYONE = "iedereen"
 
 
+def has_organisations_per_group(override: Optional[Override]) -> bool:
+    """Did the municipality list organisations for a group (ouderen, jeugd, ...)? Only then
+    can the kind of question change the answer: else it is not asked."""
+    return any(set(contact.audiences) - {EVERYONE} for contact in (override.support if override else ()))
+
+
 def best_organisations(override: Optional[Override], audience: str) -> List[Contact]:
     """The municipality's organisations for `audience`; else those for everyone."""
     support = list(override.support) if override else []

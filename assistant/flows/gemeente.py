@@ -19,6 +19,13 @@ ECHO_LIMIT = 30  # characters of the resident's text repeated in an answer
 # What may be repeated of it: letters, digits, spaces and the marks in place names
 # ("'s-Hertogenbosch", "Bergen (NH)"); never markup, and never what redaction masks.
 _NOT_ECHOED = re.compile(r"[^\w\s'().-]")
+_YEAR = re.compile(r"\s*(en |in |en in |voor |en voor )?20[1-3][0-9]\s*\??\s*", re.IGNORECASE)
+
+
+def is_a_year(text: str) -> bool:
+    """ "2026" or "en in 2025?" on its own: a year (data/nlu/regex.yml: jaar), not a postcode,
+    unless the municipality was asked for."""
+    return bool(_YEAR.fullmatch(text or ""))
 
 
 @dataclass(frozen=True)

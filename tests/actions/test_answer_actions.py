@@ -147,6 +147,11 @@ def test_extract_gemeente_while_the_form_asks(intent, text, extracted):
     assert ValidateGemeenteForm().extract_gemeente(CollectingDispatcher(), asked(intent, text), DOMAIN) == extracted
 
 
+def test_a_year_typed_when_the_form_asks_for_the_municipality_is_a_postcode():
+    tracker = make_tracker("inform_gemeente", "2011", slots={"requested_slot": "gemeente"}, active_loop="gemeente_form")
+    assert ValidateGemeenteForm().extract_gemeente(CollectingDispatcher(), tracker, DOMAIN) == {"gemeente": "2011"}
+
+
 @pytest.mark.parametrize(
     "text, extracted",
     [
@@ -154,6 +159,9 @@ def test_extract_gemeente_while_the_form_asks(intent, text, extracted):
         ("ik woon in Hoenderloo", True),  # a choice follows
         ("hoe bereik ik de gemeente", False),
         ("Bnk", False),
+        ("2026", False),  # a year, not postcode 2026 (Haarlem)
+        ("en in 2025?", False),
+        ("postcode 2011", True),
     ],
 )
 def test_extract_gemeente_when_the_form_starts_takes_only_a_named_place(text, extracted):

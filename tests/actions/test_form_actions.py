@@ -440,9 +440,17 @@ def test_a_button_is_an_answer_whatever_intent_nlu_gives_its_title(form, slot, t
     """Option buttons send their title as text, so NLU classifies it; a title that looks like
     a topic must still count as the answer, not as a question in between."""
     expected = next(option.value for option in questions()[slot].options if option.title == title)
-    slots = {REQUESTED_SLOT: slot, "gemeente": "Zwolle"}
+    slots = {REQUESTED_SLOT: slot, "gemeente": "Goeree-Overflakkee"}  # it lists organisations per group
     events, _ = validate(form(), intent, title, slots)
     assert filled(events).get(slot) == expected
+
+
+@pytest.mark.parametrize("municipality, asked", [("Goeree-Overflakkee", True), ("Zwolle", False)])
+def test_the_kind_of_question_is_asked_only_where_the_municipality_has_organisations_per_group(municipality, asked):
+    tracker = make_tracker("inform_gemeente", slots={"gemeente": municipality})
+    form = ValidateClientondersteuningForm()
+    slots = asyncio.run(form.required_slots(["gemeente", "co_soort"], CollectingDispatcher(), tracker, DOMAIN))
+    assert ("co_soort" in slots) == asked
 
 
 def test_pgb_advice_with_the_municipality_and_the_buttons(directory):
