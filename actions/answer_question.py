@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import labels
+from actions.fallback import ENTRY_ENTITY, entry_button, labels
 from actions.guided_form import button
 from actions.services import local_context, municipality_and_override
 from assistant.content.answers import (
@@ -23,8 +23,6 @@ from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for
 from assistant.flows.gemeente import GEMEENTE
 
-# A button to a knowledge-base entry names it in this entity; typed questions go through the ResponseSelector.
-ENTRY_ENTITY = "kennis_vraag"
 ENGLISH_INTENT = "english"
 # A message classified as English (not as a topic) gets the entry the ResponseSelector chose,
 # in English, when it is at least this sure; else the English introduction.
@@ -46,11 +44,6 @@ def selected_entry(latest_message: Dict[Text, Any], minimum_confidence: float = 
     _, _, entry_id = str(selected.get("intent_response_key") or "").partition("/")
     sure = float(selected.get("confidence") or 0.0) >= minimum_confidence
     return entry_id if entry_id in entries() and sure else None
-
-
-def entry_button(entry_id: str, language: str = DUTCH) -> Dict[Text, Any]:
-    payload = f'/{RETRIEVAL_INTENT}{{"{ENTRY_ENTITY}": "{entry_id}"}}'
-    return button(entries()[entry_id].title(language), payload)
 
 
 class ActionAnswerQuestion(Action):

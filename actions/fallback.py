@@ -12,11 +12,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.guided_form import button, latest_text
 from assistant.content.answers import DUTCH, ENGLISH, message
+from assistant.content.knowledge import RETRIEVAL_INTENT, entries
+from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for
 from assistant.settings import LABELS_FILE
 
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
+ENTRIES_SUGGESTED = 2  # knowledge-base entries among the suggestions, where the knowledge base is likely
+# A button to a knowledge-base entry names it in this entity; typed questions go through the knowledge selector.
+ENTRY_ENTITY = "kennis_vraag"
 
 
 @lru_cache(maxsize=2)
@@ -27,14 +32,27 @@ def labels(language: str = DUTCH) -> Dict[str, str]:
     return {**titles, **english} if language == ENGLISH else titles
 
 
-def suggestions(intent_ranking: List[Dict[str, Any]]) -> List[str]:
-    """The most likely intents that have a label, best first."""
-    ranked = [
-        item["name"]
-        for item in intent_ranking
-        if item.get("name") in labels() and item.get("confidence", 0) >= MIN_CONFIDENCE
-    ]
-    return ranked[:MAX_SUGGESTIONS]
+def entry_button(entry_id: str, language: str = DUTCH) -> Dict[Text, Any]:
+    """A button that asks for a knowledge-base entry, titled with its first phrasing."""
+    payload = f'/{RETRIEVAL_INTENT}{{"{ENTRY_ENTITY}": "{entry_id}"}}'
+    return button(entries()[entry_id].title(language), payload)
+
+
+def suggestions(latest_message: Dict[str, Any], language: str = DUTCH) -> List[Dict[Text, Any]]:
+    """Buttons for the most likely questions, best first: the intents that have a label, and
+    in the place of the knowledge base its likeliest entries."""
+    ranking = latest_message.get("intent_ranking") or []
+    selected = latest_message.get("response_selector", {}).get(RETRIEVAL_INTENT, {}).get("ranking", [])
+    likely_entries = [item["intent_response_key"].partition("/")[2] for item in selected[:ENTRIES_SUGGESTED]]
+    buttons: List[Dict[Text, Any]] = []
+    for item in ranking:
+        if item.get("confidence", 0) < MIN_CONFIDENCE:
+            continue
+        if item.get("name") == RETRIEVAL_INTENT:
+            buttons += [entry_button(entry, language) for entry in likely_entries if entry in entries()]
+        elif item.get("name") in labels():
+            buttons.append(button(labels(language)[item["name"]], f"/{item['name']}"))
+    return buttons[:MAX_SUGGESTIONS]
 
 
 class ActionAskWhatYouMean(Action):
@@ -48,9 +66,11 @@ class ActionAskWhatYouMean(Action):
         if door:  # not understood, but it names another organisation's subject: send them there
             dispatcher.utter_message(text=door_answer(door).render())
             return []
-        likely = suggestions(tracker.latest_message.get("intent_ranking") or [])
-        buttons = [button(labels()[intent], f"/{intent}") for intent in likely]
-        dispatcher.utter_message(text=message("bedoelt_u"), buttons=buttons + [button("Iets anders", "/out_of_scope")])
+        language = conversation_language(latest_text(tracker), tracker.get_slot(LANGUAGE))
+        buttons = suggestions(tracker.latest_message, language) + [
+            button(message("iets_anders", language), "/out_of_scope")
+        ]
+        dispatcher.utter_message(text=message("bedoelt_u", language), buttons=buttons)
         return []
 
 

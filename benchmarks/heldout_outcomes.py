@@ -33,8 +33,8 @@ def outcome(expected: str, parsed: Dict) -> str:
     predicted = parsed["intent"]["name"]
     if predicted != "nlu_fallback":
         return "direct" if predicted == expected else "wrong"
-    offered = suggestions(parsed.get("intent_ranking") or [])
-    return "clarified" if expected in offered else "unclear"
+    offered = [button["payload"] for button in suggestions(parsed)]
+    return "clarified" if f"/{expected}" in offered else "unclear"
 
 
 async def classify(model: Path) -> List[Tuple[str, str]]:

@@ -26,6 +26,7 @@ from actions.pgb_form import ActionPgbAdvies, ValidatePgbForm
 from actions.services import overrides
 from assistant.content.answers import message_templates
 from assistant.content.facts import load_facts
+from assistant.content.knowledge import entries
 from assistant.flows import eigen_bijdrage, pgb
 from assistant.flows.callback import CALLBACK_SLOTS, OFFERED_QUESTION, consent_text
 from assistant.flows.dialogue import FLOWS
@@ -713,9 +714,11 @@ def test_offer_human_gives_the_general_number_otherwise(directory, name, code):
 LABELS = labels()
 
 
-def ask_what_you_mean(ranking):
-    tracker = make_tracker("nlu_fallback", "iets onduidelijks")
+def ask_what_you_mean(ranking, selected=(), text="iets onduidelijks"):
+    tracker = make_tracker("nlu_fallback", text)
     tracker.latest_message["intent_ranking"] = ranking
+    entries_ranked = [{"intent_response_key": f"kennis/{entry}", "confidence": 0.05} for entry in selected]
+    tracker.latest_message["response_selector"] = {"kennis": {"ranking": entries_ranked}}
     dispatcher = CollectingDispatcher()
     events = ActionAskWhatYouMean().run(dispatcher, tracker, DOMAIN)
     [reply] = dispatcher.messages
@@ -746,6 +749,25 @@ def test_ask_what_you_mean_offers_the_likely_questions_and_something_else():
         {"title": "Iets anders", "payload": "/out_of_scope"},
     ]
     assert reply["text"]
+
+
+def test_ask_what_you_mean_offers_the_likeliest_knowledge_base_entries_in_the_place_of_the_knowledge_base():
+    first, second, third = list(entries())[:3]
+    ranking = [{"name": "pgb_wat", "confidence": 0.3}, {"name": "kennis", "confidence": 0.2}]
+    _, reply = ask_what_you_mean(ranking, selected=(first, second, third))
+    assert [button["title"] for button in reply["buttons"]] == [
+        LABELS["pgb_wat"],
+        entries()[first].title(),
+        entries()[second].title(),
+        "Iets anders",
+    ]
+    assert reply["buttons"][1]["payload"] == f'/kennis{{"kennis_vraag": "{first}"}}'
+
+
+def test_ask_what_you_mean_asks_in_english_when_the_resident_writes_english():
+    _, reply = ask_what_you_mean([{"name": "pgb_wat", "confidence": 0.3}], text="what is the thing I need")
+    assert reply["text"] == "I am not sure what you mean. Do you mean one of these questions?"
+    assert [button["title"] for button in reply["buttons"]] == [labels("en")["pgb_wat"], "Something else"]
 
 
 def test_ask_what_you_mean_offers_at_most_three():

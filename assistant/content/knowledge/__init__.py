@@ -117,10 +117,11 @@ _BlockDumper.add_representer(
 
 def generated_training_data() -> dict:
     """Rasa NLU data: the retrieval intent kennis/<id> per entry (Dutch and English
-    phrasings), and a response per entry that the ResponseSelector trains on."""
+    phrasings), and its answers as responses, which the knowledge selector also learns from."""
     nlu, responses = [], {}
     for entry in entries().values():
         examples = "".join(f"- {phrasing}\n" for phrasing in entry.vragen + entry.questions)
         nlu.append({"intent": f"{RETRIEVAL_INTENT}/{entry.id}", "examples": examples})
-        responses[f"utter_{RETRIEVAL_INTENT}/{entry.id}"] = [{"text": knowledge_answer(entry.id).text}]
+        answers = [knowledge_answer(entry.id, language).text for language in (DUTCH, ENGLISH)]
+        responses[f"utter_{RETRIEVAL_INTENT}/{entry.id}"] = [{"text": answer} for answer in answers]
     return {"version": "3.1", "nlu": nlu, "responses": responses}
