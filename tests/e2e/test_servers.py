@@ -8,7 +8,9 @@ import sqlite3
 
 import pytest
 
+from assistant.content.answers import build_answer
 from assistant.content.facts import load_facts
+from assistant.content.knowledge import knowledge_answer
 from municipalities import Directory
 from tests.support.replies import joined
 from tests.support.socketio_client import socketio_turn
@@ -98,14 +100,33 @@ def test_a_question_for_another_organisation_gets_that_organisation_not_the_muni
     assert "www.svb.nl" in text and "Zwolle" not in text
 
 
-def test_an_english_question_gets_a_short_english_answer_with_the_topics(chat):
-    replies = chat("Sorry, I don't speak Dutch. How do I apply for a personal budget?")
-    assert joined(replies).startswith("Hello, I am Wegwijzer. I answer in Dutch")
+def test_asking_for_english_gets_the_english_introduction_with_the_topics(chat):
+    replies = chat("Hello, do you speak English?")
+    assert joined(replies).startswith("Hello, I am Wegwijzer. Yes, you can ask your question in English.")
     assert [button["title"] for button in replies[-1]["buttons"]][:3] == [
         "Cliëntondersteuning",
         "Eigen bijdrage Wmo",
         "Pgb",
     ]
+
+
+def test_an_english_question_about_a_topic_gets_its_english_answer(chat):
+    replies = chat("What is a personal budget and who can get one?")
+    assert replies[0]["text"] == build_answer("pgb_wat", language="en").render()
+
+
+def test_a_knowledge_base_question_gets_its_entry_with_sources_and_related_questions(chat):
+    replies = chat("Kan ik de rekening van het CAK in termijnen betalen?")
+    assert replies[0]["text"] == knowledge_answer("cak_betalingsregeling").render()
+    assert replies[0]["buttons"]
+
+
+def test_an_answer_that_sends_the_resident_to_the_municipality_ends_with_its_contact(chat, directory: Directory):
+    chat("ik woon in Zaltbommel")
+    replies = chat("Hoe vraag ik hulp aan bij de Wmo?")
+    assert replies[0]["text"] == build_answer("wmo_aanvragen").render()
+    assert replies[1]["text"].startswith("Zo bereikt u de gemeente Zaltbommel:")
+    assert directory.by_code("GM0297").phone_display in replies[1]["text"]
 
 
 @pytest.mark.parametrize(
