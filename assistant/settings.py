@@ -26,7 +26,8 @@ ENDPOINTS_FILE = PROJECT_ROOT / "endpoints.yml"
 GENERATED_RULES_FILE = DATA_DIR / "rules" / "generated" / "flows.yml"
 GENERATED_LOOKUP_FILE = DATA_DIR / "nlu" / "generated" / "lookup_gemeente.yml"
 GENERATED_KNOWLEDGE_FILE = DATA_DIR / "nlu" / "generated" / "knowledge.yml"
-KNOWLEDGE_SELECTOR_FILE = PROJECT_ROOT / "assistant" / "rasa_plugins" / "knowledge_selector.py"  # trained like config.yml says
+# Our own NLU component: its code is a training input like config.yml.
+KNOWLEDGE_SELECTOR_FILE = PROJECT_ROOT / "assistant" / "rasa_plugins" / "knowledge_selector.py"
 
 # What residents read
 CONTENT_DIR = PROJECT_ROOT / "assistant" / "content"
