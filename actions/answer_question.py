@@ -27,6 +27,7 @@ ENGLISH_INTENT = "english"
 # A message classified as English (not as a topic) gets the entry the ResponseSelector chose,
 # in English, when it is at least this sure; else the English introduction.
 ENGLISH_ENTRY_CONFIDENCE = 0.5
+SECOND_TOPIC_CONFIDENCE = 0.2  # a second question this likely is offered as a button under the answer
 
 
 def requested_year(tracker: Tracker) -> Optional[int]:
@@ -71,15 +72,32 @@ class ActionAnswerQuestion(Action):
         if door:
             dispatcher.utter_message(text=door_answer(door, ENGLISH).render())
         elif entry_id:
-            send_answer(dispatcher, tracker, *entry_reply(entry_id, language, requested_year(tracker)))
+            answer, buttons, to_municipality = entry_reply(entry_id, language, requested_year(tracker))
+            send_answer(dispatcher, tracker, answer, with_second_topic(buttons, message, language), to_municipality)
         elif topic in topics():
-            send_answer(dispatcher, tracker, *topic_reply(topic, language, tracker))
+            answer, buttons, to_municipality = topic_reply(topic, language, tracker)
+            send_answer(dispatcher, tracker, answer, with_second_topic(buttons, message, language), to_municipality)
         else:
             dispatcher.utter_message(response="utter_english" if topic == ENGLISH_INTENT else "utter_fallback_topics")
         return remember
 
 
 Reply = Tuple[Answer, List[Dict[Text, Any]], bool]  # the answer, its buttons, whether it sends to the municipality
+
+
+def with_second_topic(buttons: List[Dict[Text, Any]], message: Dict[Text, Any], language: str) -> List[Dict[Text, Any]]:
+    """The answer's buttons, and first the second likeliest question when it is likely too (a
+    long story often asks two things): its topic, or the knowledge base's likeliest entry."""
+    ranking = [item for item in message.get("intent_ranking") or [] if item.get("name") != "nlu_fallback"]
+    if len(ranking) < 2 or ranking[1].get("confidence", 0) < SECOND_TOPIC_CONFIDENCE:
+        return buttons
+    second = ranking[1]["name"]
+    if second == RETRIEVAL_INTENT:
+        entry_id = selected_entry({"response_selector": message.get("response_selector", {})})
+        extra = [entry_button(entry_id, language)] if entry_id else []
+    else:
+        extra = [button(labels(language)[second], f"/{second}")] if second in labels() else []
+    return [*extra, *(item for item in buttons if item not in extra)]
 
 
 def chosen_entry(topic: Optional[str], message: Dict[Text, Any]) -> Optional[str]:

@@ -2,10 +2,11 @@
 
 Usage: .venv/bin/python -m benchmarks.latency [--rounds 30]
 Starts the action server and the Rasa server on free ports (temporary tracker
-database), then times three kinds of message:
-  greeting  no custom action (a rule and a response)
-  question  one custom action (action_answer_question)
-  contact   three custom actions (form validation, form, municipality contact)
+database), then times four kinds of message:
+  greeting   no custom action (a rule and a response)
+  question   one custom action (action_answer_question): a topic of answers.yml
+  knowledge  the same action for a knowledge-base entry (the knowledge selector picks it)
+  contact    three custom actions (form validation, form, municipality contact)
 """
 
 import argparse
@@ -22,6 +23,7 @@ from benchmarks.servers import print_memory, running_assistant
 MESSAGES = {
     "greeting": "hallo",
     "question": "hoeveel is de eigen bijdrage voor de wmo",
+    "knowledge": "kan ik de rekening van het cak in termijnen betalen",
     "contact": "wat is het telefoonnummer van de gemeente Utrecht",
 }
 
@@ -59,7 +61,7 @@ def report(label: str, timings: Dict[str, List[float]], seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=30, help="rounds of the three messages per user")
+    parser.add_argument("--rounds", type=int, default=30, help="rounds of the four messages per user")
     parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
     with running_assistant() as assistant:

@@ -5,6 +5,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import ActionAnswerQuestion
+from actions.fallback import labels
 from actions.gemeente_form import ActionAskGemeente, ValidateGemeenteForm
 from actions.municipality_contact import ActionGiveMunicipalityContact
 from actions.out_of_scope import ActionAnswerOutOfScope
@@ -379,3 +380,33 @@ def test_a_topic_that_does_not_send_the_resident_to_the_municipality_has_no_cont
 def test_the_knowledge_intent_without_a_chosen_entry_offers_the_topics():
     [message] = answer_entry(entry_tracker())
     assert message["response"] == "utter_fallback_topics"
+
+
+def ranked(tracker, *ranking):
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    return tracker
+
+
+def test_a_second_likely_topic_is_offered_first_under_the_answer():
+    tracker = ranked(make_tracker("wmo_bezwaar"), ("wmo_bezwaar", 0.5), ("clientondersteuning_aanvragen", 0.3))
+    [message] = answer_entry(tracker)
+    assert message["text"] == build_answer("wmo_bezwaar").render()
+    assert message["buttons"][0] == {
+        "title": labels()["clientondersteuning_aanvragen"],
+        "payload": "/clientondersteuning_aanvragen",
+    }
+
+
+def test_a_second_topic_that_is_unlikely_is_not_offered():
+    tracker = ranked(make_tracker("wmo_bezwaar"), ("wmo_bezwaar", 0.9), ("pgb_wat", 0.05))
+    [message] = answer_entry(tracker)
+    assert "/pgb_wat" not in [button["payload"] for button in message.get("buttons", [])]
+
+
+def test_the_knowledge_base_as_second_question_offers_its_likeliest_entry():
+    entry = an_entry(sends_to_municipality=False)
+    tracker = ranked(entry_tracker(entry.id, intent="wmo_bezwaar"), ("wmo_bezwaar", 0.5), ("kennis", 0.4))
+    [message] = answer_entry(tracker)
+    assert message["buttons"][0]["payload"] == f'/kennis{{"kennis_vraag": "{entry.id}"}}'
