@@ -90,6 +90,7 @@ def test_the_facts_file_has_no_2027_amount_yet():
 
 def test_the_answers_that_name_the_maximum():
     assert sorted(AMOUNT_TOPICS) == [
+        "eigen_bijdrage_check",
         "eigen_bijdrage_hoeveel",
         "eigen_bijdrage_inkomen",
         "eigen_bijdrage_wat",

@@ -33,7 +33,8 @@ FLOWS: Dict[str, Flow] = {
     "clientondersteuning_form": Flow(
         "clientondersteuning_aanvragen", "action_give_clientondersteuning", "action_answer_question"
     ),
-    "eigen_bijdrage_form": Flow("eigen_bijdrage_check", "action_eigen_bijdrage_uitslag"),
+    # The check first says the maximum and who pays nothing, then asks (answers.yml: eigen_bijdrage_check).
+    "eigen_bijdrage_form": Flow("eigen_bijdrage_check", "action_eigen_bijdrage_uitslag", "action_answer_question"),
     "pgb_form": Flow("pgb_check", "action_pgb_advies"),
     "handover_form": Flow("human_handover", "action_offer_human"),
     # A question asked when the form asks what the call should be about is answered, then

@@ -1,6 +1,7 @@
 """The guided flows end to end, as a resident types them: answers by button and by text,
 a question in between, "terug", "stop" and going on later, a person and a call back."""
 
+from assistant.content.answers import build_answer
 from assistant.content.facts import load_facts
 from assistant.helpdesk.callbacks import CallbackStore
 from tests.support.replies import button_payload, button_titles, joined
@@ -120,3 +121,10 @@ def test_not_understood_twice_offers_a_person(chat):
     replies = chat("/nlu_fallback")
     assert "medewerker" in joined(replies)
     assert {"Een medewerker spreken", "Bel mij terug"} <= set(button_titles(replies))
+
+
+def test_the_check_answers_first_then_asks(chat):
+    replies = chat("/eigen_bijdrage_check")
+    assert replies[0]["text"] == build_answer("eigen_bijdrage_check").render()
+    assert "Met een paar vragen zoek ik uit wat voor u geldt." in replies[0]["text"]
+    assert "Voor welke hulp uit de Wmo wilt u het weten?" in replies[-1]["text"]
