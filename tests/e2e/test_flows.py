@@ -125,6 +125,6 @@ def test_not_understood_twice_offers_a_person(chat):
 
 def test_the_check_answers_first_then_asks(chat):
     replies = chat("/eigen_bijdrage_check")
-    assert replies[0]["text"] == build_answer("eigen_bijdrage_check").render()
-    assert "Met een paar vragen zoek ik uit wat voor u geldt." in replies[0]["text"]
+    # Rasa's REST channel sends the paragraphs of a message without buttons as separate messages.
+    assert joined(replies).startswith(build_answer("eigen_bijdrage_check").render().replace("\n\n", "\n"))
     assert "Voor welke hulp uit de Wmo wilt u het weten?" in replies[-1]["text"]
