@@ -1,7 +1,7 @@
 """Picks the knowledge-base entry for a message: a linear support vector machine on TF-IDF
 word (1-2) and character (2-5) n-grams, trained on the phrasings of each entry (the retrieval
-intent kennis/<id>, data/nlu/generated/knowledge.yml) and on its answer texts (the responses
-there), which share the words residents use.
+intent kennis/<id>, data/nlu/generated/knowledge.yml) and on its answer texts in Dutch and
+English (from the knowledge base itself), which share the words residents use.
 
 It takes the place of Rasa's ResponseSelector and writes its output in the same shape
 (`response_selector.kennis.response.intent_response_key`, with a confidence), so the action
@@ -30,6 +30,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
+
+from assistant.content.knowledge import answer_texts
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +85,11 @@ class KnowledgeSelector(GraphComponent):
             if key.startswith(prefix) and message.get(TEXT):
                 texts.append(message.get(TEXT).lower())
                 labels.append(key)
-        for name, variants in training_data.responses.items():
-            key = name.removeprefix("utter_")
-            if key.startswith(prefix):
-                texts += [str(variant.get(TEXT, "")).lower() for variant in variants]
-                labels += [key] * len(variants)
+        trained = set(labels)
+        for key, answers in answer_texts().items():
+            if key in trained:
+                texts += [answer.lower() for answer in answers]
+                labels += [key] * len(answers)
         return texts, labels
 
     def process(self, messages: List[Message]) -> List[Message]:

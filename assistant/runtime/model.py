@@ -14,14 +14,16 @@ from assistant.settings import (
     CONFIG_FILE,
     DATA_DIR,
     DOMAIN_FILE,
+    KNOWLEDGE_DIR,
     KNOWLEDGE_SELECTOR_FILE,
     MODELS_DIR,
     PROJECT_ROOT,
     VENV_BIN,
 )
 
-# The knowledge selector is our own component: a change to how it trains needs a new model too.
-TRAINING_INPUTS = (CONFIG_FILE, DOMAIN_FILE, DATA_DIR, KNOWLEDGE_SELECTOR_FILE)
+# The knowledge selector is our own component, trained on the knowledge base's answers too: a
+# change to either needs a new model.
+TRAINING_INPUTS = (CONFIG_FILE, DOMAIN_FILE, DATA_DIR, KNOWLEDGE_SELECTOR_FILE, KNOWLEDGE_DIR)
 
 
 def training_files() -> List[Path]:

@@ -2,12 +2,14 @@
 entries' phrasings and answers, it picks an entry for a new message and writes it where Rasa's
 ResponseSelector would; a saved model loads back the same."""
 
+import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.rasa_plugins import knowledge_selector
 from assistant.rasa_plugins.knowledge_selector import KnowledgeSelector
 
 PHRASINGS = {
@@ -16,17 +18,23 @@ PHRASINGS = {
     "kennis/valys": ["wat is valys", "vervoer buiten de regio met valys", "hoe reis ik ver met valys"],
 }
 ANSWERS = {
-    "utter_kennis/cak_bellen": [{"text": "U belt het CAK gratis."}],
-    "utter_kennis/griffierecht": [{"text": "Voor een beroep betaalt u griffierecht aan de rechtbank."}],
-    "utter_kennis/valys": [{"text": "Valys is vervoer voor lange reizen buiten uw regio."}],
+    "kennis/cak_bellen": ["U belt het CAK gratis."],
+    "kennis/griffierecht": ["Voor een beroep betaalt u griffierecht aan de rechtbank."],
+    "kennis/valys": ["Valys is vervoer voor lange reizen buiten uw regio."],
 }
+
+
+@pytest.fixture(autouse=True)
+def these_answers(monkeypatch):
+    """The entries' answers come from the knowledge base; here from ANSWERS."""
+    monkeypatch.setattr(knowledge_selector, "answer_texts", lambda: ANSWERS)
 
 
 def training_data() -> TrainingData:
     examples = [Message.build(text=text, intent=key) for key, texts in PHRASINGS.items() for text in texts] + [
         Message.build(text="hallo", intent="greet")
     ]
-    return TrainingData(training_examples=examples, responses=ANSWERS)
+    return TrainingData(training_examples=examples)
 
 
 def selector(tmp_path, load=False):

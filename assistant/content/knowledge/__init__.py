@@ -116,12 +116,19 @@ _BlockDumper.add_representer(
 
 
 def generated_training_data() -> dict:
-    """Rasa NLU data: the retrieval intent kennis/<id> per entry (Dutch and English
-    phrasings), and its answers as responses, which the knowledge selector also learns from."""
-    nlu, responses = [], {}
+    """Rasa NLU data: the retrieval intent kennis/<id> per entry, with its Dutch and English
+    phrasings. The answers are not in it: Rasa would send them to the action server with the
+    domain on every action call (218 kB); the knowledge selector reads them from here."""
+    nlu = []
     for entry in entries().values():
         examples = "".join(f"- {phrasing}\n" for phrasing in entry.vragen + entry.questions)
         nlu.append({"intent": f"{RETRIEVAL_INTENT}/{entry.id}", "examples": examples})
-        answers = [knowledge_answer(entry.id, language).text for language in (DUTCH, ENGLISH)]
-        responses[f"utter_{RETRIEVAL_INTENT}/{entry.id}"] = [{"text": answer} for answer in answers]
-    return {"version": "3.1", "nlu": nlu, "responses": responses}
+    return {"version": "3.1", "nlu": nlu}
+
+
+def answer_texts() -> Dict[str, List[str]]:
+    """kennis/<id> -> the entry's answer in Dutch and in English, as a resident reads them."""
+    return {
+        f"{RETRIEVAL_INTENT}/{entry.id}": [knowledge_answer(entry.id, language).text for language in (DUTCH, ENGLISH)]
+        for entry in entries().values()
+    }
