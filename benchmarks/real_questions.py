@@ -26,13 +26,13 @@ from typing import Dict, Iterable, List, Optional
 import requests
 import yaml
 
-from assistant.content.answers import message
+from assistant.content.answers import ENGLISH, message
 from assistant.settings import PROJECT_ROOT, VAR_DIR
 from benchmarks.servers import running_assistant
 
 QUESTIONS_DIR = PROJECT_ROOT / "tests" / "real_questions"
 RESULTS_DIR = VAR_DIR / "bench" / "real_questions"
-CLARIFICATION = message("bedoelt_u")
+CLARIFICATIONS = (message("bedoelt_u"), message("bedoelt_u", ENGLISH))  # "Bedoelt u …?", in Dutch or English
 KINDS = ("faq", "story", "municipality", "english", "other_organisation")
 
 
@@ -79,7 +79,7 @@ def ask(rest_url: str, question: dict) -> Result:
     key_facts = question["key_facts"]
     if has_key_facts(reply, key_facts):
         outcome, after_click = "facts", True
-    elif any(part.get("text") == CLARIFICATION for part in first):
+    elif any(part.get("text") in CLARIFICATIONS for part in first):
         outcome = "clarification"
         buttons = [button for part in first for button in part.get("buttons") or []]
         after_click = bool(buttons) and has_key_facts(joined(say(buttons[0]["payload"])), key_facts)
