@@ -30,7 +30,6 @@ REQUIRED_FIELDS = ("vragen", "questions", "antwoord", "answer", "bronnen")
 @dataclass(frozen=True)
 class Entry:
     id: str
-    theme: str  # the file it is in
     vragen: Tuple[str, ...]
     questions: Tuple[str, ...]
     antwoord: str
@@ -54,10 +53,9 @@ def _source(raw: object) -> Source:
     return Source(str(raw["organisatie"]), str(raw["url"]), raw["nagekeken"])
 
 
-def _entry(entry_id: str, theme: str, raw: dict) -> Entry:
+def _entry(entry_id: str, raw: dict) -> Entry:
     return Entry(
         id=entry_id,
-        theme=theme,
         vragen=tuple(str(text) for text in raw["vragen"]),
         questions=tuple(str(text) for text in raw["questions"]),
         antwoord=str(raw["antwoord"]).strip(),
@@ -82,7 +80,7 @@ def entries() -> Dict[str, Entry]:
     loaded: Dict[str, Entry] = {}
     for path in entry_files():
         for entry_id, raw in read_file(path).items():
-            loaded[entry_id] = _entry(entry_id, path.stem, raw)
+            loaded[entry_id] = _entry(entry_id, raw)
     return loaded
 
 
