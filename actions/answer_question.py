@@ -93,7 +93,7 @@ def with_second_topic(buttons: List[Dict[Text, Any]], message: Dict[Text, Any], 
         return buttons
     second = ranking[1]["name"]
     if second == RETRIEVAL_INTENT:
-        entry_id = selected_entry({"response_selector": message.get("response_selector", {})})
+        entry_id = selected_entry(message)
         extra = [entry_button(entry_id, language)] if entry_id else []
     else:
         extra = [button(labels(language)[second], f"/{second}")] if second in labels() else []

@@ -124,9 +124,10 @@ def fill(template: str, sources: List[Source], year: int, language: str = DUTCH)
     return Answer(template.format(**values), tuple(dict.fromkeys(sources)), language)
 
 
-def _fill(topic: str, year: int) -> Answer:
+def _fill(topic: str, year: int, language: str = DUTCH) -> Answer:
     entry = load_answer_texts()[topic]
-    return fill(entry["text"], [load_facts().sources[key] for key in entry["sources"]], year)
+    template = entry["text_en"] if language == ENGLISH else entry["text"]
+    return fill(template, [load_facts().sources[key] for key in entry["sources"]], year, language)
 
 
 def build_answer(
@@ -140,8 +141,7 @@ def build_answer(
     """
     year = year or clock.this_year()
     if language == ENGLISH and has_english(topic):
-        entry = load_answer_texts()[topic]
-        return fill(entry["text_en"], [load_facts().sources[key] for key in entry["sources"]], year, ENGLISH)
+        return _fill(topic, year, ENGLISH)
     override = local.override if local else None
     if override and topic in override.answers:
         return Answer(override.answers[topic], (local_source(local, override.source, override.source_by),))
