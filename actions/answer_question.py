@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ENTRY_ENTITY, entry_button, labels
 from actions.guided_form import button
-from actions.services import local_context, municipality_and_override
+from actions.services import local_context, municipality_and_override, municipality_named_in
 from assistant.content.answers import (
     DUTCH,
     ENGLISH,
@@ -67,16 +67,20 @@ class ActionAnswerQuestion(Action):
         text = message.get("text") or ""
         language = ENGLISH if topic == ENGLISH_INTENT else conversation_language(text, tracker.get_slot(LANGUAGE))
         remember = [SlotSet(LANGUAGE, language)] if language != (tracker.get_slot(LANGUAGE) or DUTCH) else []
+        named = municipality_named_in(text)  # "... in Hoofddorp?": answer with Haarlemmermeer's contact
+        gemeente = named.name if named else tracker.get_slot(GEMEENTE)
+        if gemeente != tracker.get_slot(GEMEENTE):
+            remember.append(SlotSet(GEMEENTE, gemeente))
         door = door_for(text) if topic == ENGLISH_INTENT else None
         entry_id = chosen_entry(topic, message)
         if door:
             dispatcher.utter_message(text=door_answer(door, ENGLISH).render())
         elif entry_id:
             answer, buttons, to_municipality = entry_reply(entry_id, language, requested_year(tracker))
-            send_answer(dispatcher, tracker, answer, with_second_topic(buttons, message, language), to_municipality)
+            send_answer(dispatcher, answer, with_second_topic(buttons, message, language), to_municipality, gemeente)
         elif topic in topics():
-            answer, buttons, to_municipality = topic_reply(topic, language, tracker)
-            send_answer(dispatcher, tracker, answer, with_second_topic(buttons, message, language), to_municipality)
+            answer, buttons, to_municipality = topic_reply(topic, language, requested_year(tracker), gemeente)
+            send_answer(dispatcher, answer, with_second_topic(buttons, message, language), to_municipality, gemeente)
         else:
             dispatcher.utter_message(response="utter_english" if topic == ENGLISH_INTENT else "utter_fallback_topics")
         return remember
@@ -116,25 +120,24 @@ def entry_reply(entry_id: str, language: str, year: Optional[int]) -> Reply:
     return knowledge_answer(entry_id, language, year), buttons, entry.sends_to_municipality
 
 
-def topic_reply(topic: str, language: str, tracker: Tracker) -> Reply:
+def topic_reply(topic: str, language: str, year: Optional[int], gemeente: Optional[str]) -> Reply:
     """A topic of answers.yml; in English where it has an English text."""
-    local = local_context(tracker.get_slot(GEMEENTE))
     answer_language = language if has_english(topic) else DUTCH
-    answer = build_answer(topic, requested_year(tracker), local=local, language=answer_language)
+    answer = build_answer(topic, year, local=local_context(gemeente), language=answer_language)
     buttons = [button(labels(language)[intent], f"/{intent}") for intent in follow_ups(topic)]
     return answer, buttons, sends_to_municipality(topic)
 
 
 def send_answer(
     dispatcher: CollectingDispatcher,
-    tracker: Tracker,
     answer: Answer,
     buttons: List[Dict[Text, Any]],
     to_municipality: bool,
+    gemeente: Optional[str],
 ) -> None:
     """The answer with its buttons, then the municipality's contact data when the answer sends
     the resident there (or a button to ask for them, while the municipality is not known)."""
-    municipality, override = municipality_and_override(tracker.get_slot(GEMEENTE)) if to_municipality else (None, None)
+    municipality, override = municipality_and_override(gemeente) if to_municipality else (None, None)
     if to_municipality and municipality is None:
         buttons = [*buttons, button(labels(answer.language)["gemeente_contact"], "/gemeente_contact")]
     dispatcher.utter_message(text=answer.render(), buttons=buttons)

@@ -4,6 +4,7 @@
     resolver.resolve("1011AB")                -> found: Amsterdam (via postcode 1011)
     resolver.resolve("Hoenderloo")            -> ambiguous: Apeldoorn or Ede
     resolver.resolve("Bank")                  -> not found
+    resolver.named_in_question("Hoe lang duurt een Wmo-aanvraag in Hoofddorp?") -> Haarlemmermeer
 
 What counts, in this order: a CBS code ("GM0363"); a postcode (PC6 "1011 AB" or, on its
 own or after the word "postcode", PC4 "1011"); names: official and short name (tier 0),
@@ -14,12 +15,17 @@ generously. Inside a longer sentence a short place name or alias, or a municipal
 that is an everyday word ("best", "buren"), only counts after a word such as "in" or
 "gemeente", or when written with a capital, so that "echt" or "heel" in a question is
 not a village.
+
+A question about something else ("Mag de gemeente een pgb weigeren?") is read strictly:
+`named_in_question` counts a code, a written-out postcode, a municipality's own name, and a
+place or alias only when written with a capital inside a sentence ("in een" is not the
+village Een); never a typo.
 """
 
 import re
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from municipalities.aliases import Alias
 from municipalities.directory import Directory, Municipality
@@ -66,6 +72,11 @@ _CBS_CODE = re.compile(r"\bGM ?(\d{4})\b", re.IGNORECASE)
 _PC6 = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})( ?)([A-Za-z]{2})(?![\dA-Za-z])")
 _PC4 = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})(?![\dA-Za-z])")
 _ONLY_PC6 = re.compile(r"[1-9]\d{3} ?[a-z]{2}")  # normalised words: "1011 ab", "1011ab"
+_SENTENCE_END = re.compile(r"(?<=[.?!:;])\s+|\n+")
+NO_CORE = (-1, -1)  # a question is not read as a bare name: every name there must count on its own
+
+
+CountsRule = Optional[Callable[["_Entry", List[Word], int, int], bool]]
 
 
 class Outcome(str, Enum):
@@ -180,6 +191,25 @@ class Resolver:
             return self._decide(named)
         return self._by_typo(text_words, core)
 
+    def named_in_question(self, text: Optional[str]) -> Resolution:
+        """The municipality a question names, read strictly, sentence by sentence: found when
+        all that is named points to one municipality."""
+        codes: List[str] = []
+        for sentence in _SENTENCE_END.split(text or ""):
+            code_match = _CBS_CODE.search(sentence)
+            if code_match and self._directory.by_code(f"GM{code_match.group(1)}"):
+                codes.append(f"GM{code_match.group(1)}")
+            sentence_words = words(sentence)
+            postcode = _written_postcode(sentence, sentence_words)
+            if postcode:
+                codes += [area.cbs_code for area in self._directory.postcode_areas(postcode)]
+            for entry in self._names_in(sentence_words, NO_CORE, _counts_in_question):
+                codes += entry.cbs_codes
+        unique = list(dict.fromkeys(codes))
+        if len(unique) != 1:
+            return Resolution(Outcome.NOT_FOUND)
+        return self._found(unique, Via.NAME, "")
+
     def _is_municipality_name(self, name: str) -> bool:
         entry = self._index.get(normalise(name))
         return entry is not None and entry.tier == 0
@@ -193,8 +223,9 @@ class Resolver:
             Outcome.REGION, tuple(self._directory.by_code(code) for code in codes), Via.PLACE if codes else None, region
         )
 
-    def _names_in(self, text_words: List[Word], core: Tuple[int, int]) -> List[_Entry]:
+    def _names_in(self, text_words: List[Word], core: Tuple[int, int], counts: "CountsRule" = None) -> List[_Entry]:
         """Known names in the text, longest first, not overlapping."""
+        counts = counts or _counts_in_sentence
         named: List[_Entry] = []
         taken = [False] * len(text_words)
         for size in range(min(self._longest, len(text_words)), 0, -1):
@@ -204,7 +235,7 @@ class Resolver:
                     continue
                 entry = self._index.get(" ".join(word.key for word in text_words[start:end]))
                 covers_core = start <= core[0] and end >= core[1]  # the rest is filler: "ik woon in ..."
-                if entry and (covers_core or _counts_in_sentence(entry, text_words, start, end)):
+                if entry and (covers_core or counts(entry, text_words, start, end)):
                     named.append(entry)
                     taken[start:end] = [True] * size
         return named
@@ -274,6 +305,30 @@ def _counts_in_sentence(entry: _Entry, text_words: List[Word], start: int, end: 
     after_cue = start > 0 and text_words[start - 1].key in CUE_WORDS
     capital = start > 0 and text_words[start].capital  # the first word has a capital anyway
     return after_cue or capital
+
+
+def _counts_in_question(entry: _Entry, text_words: List[Word], start: int, end: int) -> bool:
+    """In a question: a municipality's own name as it is; an everyday word, a place or an
+    alias with a capital, not as the first word of a sentence, or a long one after "in"; a
+    province or the country is not its village."""
+    if entry.tier == 0 and not entry.common_word:
+        return True
+    if " ".join(word.key for word in text_words[start:end]) in REGIONS:
+        return False  # "in Nederland", "in Zeeland": the country or the province, not the village
+    after_cue = start > 0 and text_words[start - 1].key in CUE_WORDS
+    long_name = sum(len(word.key) for word in text_words[start:end]) >= LONG_NAME
+    return start > 0 and (text_words[start].capital or after_cue and long_name)
+
+
+def _written_postcode(sentence: str, sentence_words: List[Word]) -> Optional[str]:
+    """The PC4 of "1011 AB", "1011AB" or "postcode 1011" in a sentence; not "in 2024 en 2025"."""
+    for match in _PC6.finditer(sentence):
+        digits, space, letters = match.groups()
+        if not space or letters.isupper():
+            return digits
+    named = any(word.key == "postcode" for word in sentence_words)
+    match = _PC4.search(sentence)
+    return match.group(1) if named and match else None
 
 
 def _postcode(text: str, text_words: List[Word], core: Tuple[int, int]) -> Optional[str]:

@@ -2,6 +2,7 @@
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import ActionAnswerQuestion
@@ -370,6 +371,34 @@ def test_a_topic_that_sends_the_resident_to_the_municipality_ends_with_its_conta
     answer, contact = answer_entry(make_tracker("wmo_aanvragen", slots={"gemeente": "Zaltbommel"}))
     assert answer["text"] == build_answer("wmo_aanvragen").render()
     assert contact["text"].startswith("Zo bereikt u de gemeente Zaltbommel:")
+
+
+@pytest.mark.parametrize(
+    "question, official",
+    [
+        ("Hoe vraag ik Wmo-hulp aan in Zaltbommel?", "Zaltbommel"),
+        ("Ik woon in Hoofddorp. Hoe vraag ik hulp aan?", "Haarlemmermeer"),
+        ("Mijn postcode is 3511 AB. Waar vraag ik hulp aan?", "Utrecht"),
+    ],
+)
+def test_a_municipality_named_in_the_question_is_used_and_remembered(question, official):
+    tracker = make_tracker("wmo_aanvragen", question, slots={"gemeente": "Ede"})
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    answer, contact = dispatcher.messages
+    assert answer["text"] == build_answer("wmo_aanvragen").render()
+    assert contact["text"].startswith(f"Zo bereikt u de gemeente {official}:")
+    assert SlotSet("gemeente", official) in events
+
+
+def test_a_question_without_a_municipality_keeps_the_one_known():
+    tracker = make_tracker(
+        "wmo_aanvragen", "hoe lang duurt een aanvraag in een kleine gemeente?", slots={"gemeente": "Ede"}
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[1]["text"].startswith("Zo bereikt u de gemeente Ede:")
+    assert not [event for event in events if event.get("name") == "gemeente"]
 
 
 def test_a_topic_that_does_not_send_the_resident_to_the_municipality_has_no_contact():

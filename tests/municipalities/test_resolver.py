@@ -344,3 +344,55 @@ def test_every_alias_points_to_current_municipalities_and_names_a_source(resolve
 def test_edit_distance(first, second, distance):
     assert edit_distance(first, second, limit=5) == distance
     assert edit_distance(first, second, limit=0) == min(distance, 1)
+
+
+# --- A municipality inside a question about something else --------------------------------
+
+
+@pytest.mark.parametrize(
+    "question, official",
+    [
+        ("Waar kan ik in Zaltbommel terecht voor Wmo-hulp?", "Zaltbommel"),
+        ("Ik woon in Hoofddorp. Is cliëntondersteuning daar gratis?", "Haarlemmermeer"),
+        ("ik woon in hoofddorp, wat kost de wmo", "Haarlemmermeer"),
+        ("Mijn postcode is 3511 AB, waar moet ik heen?", "Utrecht"),
+        ("wat doet de gemeente Best aan mantelzorg", "Best"),
+        ("Is het Wmo-loket van Den Bosch open?", "'s-Hertogenbosch"),
+        ("Ik woon in Zwolle. Mijn moeder woont ook in Zwolle.", "Zwolle"),
+    ],
+)
+def test_a_question_names_its_municipality(resolver, question, official):
+    assert resolver.named_in_question(question).municipality.name == official
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoe lang duurt een aanvraag in een kleine gemeente?",  # "Een" is a village
+        "Heel erg bedankt",  # "Heel" too
+        "Echt waar, moet ik dat betalen?",  # and "Echt"
+        "Wat betaal ik in 2026 en 2027?",  # years, not postcodes
+        "Ik woon in Amsterdm",  # no typos in a question
+        "Mijn moeder woont in Hoenderloo",  # a place in two municipalities
+        "Ik woon in Zwolle en mijn moeder in Kampen",  # two municipalities
+    ],
+)
+def test_a_question_without_one_clear_municipality_names_none(resolver, question):
+    assert resolver.named_in_question(question).municipality is None
+
+
+def test_no_example_of_another_intent_names_a_municipality_it_does_not_contain(resolver):
+    """The training examples are questions as residents type them: a municipality found there
+    must be written in it (not a village that is an everyday word, not a typo)."""
+    from assistant.settings import DATA_DIR
+    from tests.support.nlu import examples_by_intent
+
+    wrong = [
+        (text, resolution.municipality.name)
+        for intent, examples in examples_by_intent(DATA_DIR / "nlu").items()
+        if intent != "inform_gemeente"
+        for text in examples
+        for resolution in [resolver.named_in_question(text)]
+        if resolution.municipality and normalise(resolution.municipality.short_name)[:4] not in normalise(text)
+    ]
+    assert wrong == []
