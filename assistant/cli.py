@@ -12,6 +12,8 @@ refresh-directory  download the register's current export and rebuild the direct
 check-overrides    check the municipalities' own data files and print what they cover
 check-facts        list every dated fact with its check date; exit 1 when this year has
                    no abonnementstarief (--today and --facts to look ahead or at another file)
+staff              staff accounts of the web app under /beheer/: `staff add NAME --role helpdesk
+                   --gemeente GM0363` (prints a one-time password), `staff list`, `staff remove NAME`
 """
 
 import argparse
@@ -32,7 +34,7 @@ from assistant.content.knowledge import training_data_yaml
 from assistant.content.override_checks import coverage_report, override_store
 from assistant.flows.dialogue import rules_yaml
 from assistant.runtime.model import ensure_model
-from assistant.runtime.servers import Ports, quiet_environment, start_processes, wait_until_ready
+from assistant.runtime.servers import Ports, ProcessSpec, quiet_environment, start_processes, wait_until_ready
 from assistant.runtime.spacy_model import build_pipeline
 from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
 from assistant.settings import (
@@ -45,8 +47,10 @@ from assistant.settings import (
     TODAY,
     VAR_DIR,
     VENV_BIN,
+    environment,
 )
-from assistant.web.server import serve_web
+from assistant.staff.commands import main as staff_command
+from assistant.web.server import wait_for_web, web_command
 from municipalities.nlu_lookup import lookup_yaml
 from municipalities.refresh import LIVE_URL, RefreshError, describe
 from municipalities.refresh import refresh_directory as download_register
@@ -122,7 +126,9 @@ def start() -> None:
     running = start_processes(model, ports)
     try:
         wait_until_ready(running, ports)
-        running.web_server = serve_web(ports.web, f"http://localhost:{ports.rasa}")
+        web_server = ProcessSpec("web server", web_command(ports.web, f"http://localhost:{ports.rasa}"), environment())
+        running.start(web_server)
+        wait_for_web(f"http://localhost:{ports.web}", running.processes[-1])
         print(
             f"\nWegwijzer is ready.\n"
             f"  Demo page:     http://localhost:{ports.web}/\n"
@@ -196,10 +202,13 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["staff"]:  # its own sub-commands and options: `staff --help`
+        staff_command(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(
         prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("command", choices=[*COMMANDS, "staff"])
     parser.add_argument("--url", default=LIVE_URL, help="refresh-directory: where to download the register export")
     parser.add_argument(
         "--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now"

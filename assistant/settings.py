@@ -86,6 +86,7 @@ CALLBACK_KEY = Variable(
     "WEGWIJZER_CALLBACK_KEY", "", "the Fernet key that seals callback requests (else var/callback.key)"
 )
 CALLBACK_KEY_FILE = VAR_DIR / "callback.key"
+STAFF_URL = Variable("WEGWIJZER_STAFF_URL", f"sqlite:///{VAR_DIR / 'staff.db'}", "the staff accounts' database")
 ADMIN_TOKEN = Variable(
     "WEGWIJZER_ADMIN_TOKEN", "", "the admin API's bearer token, at least 32 characters (closed when empty)"
 )
@@ -105,6 +106,7 @@ VARIABLES = (
     DIRECTORY_URL,
     CALLBACK_URL,
     CALLBACK_KEY,
+    STAFF_URL,
     ADMIN_TOKEN,
     TEST_POSTGRES,
     TODAY,

@@ -21,7 +21,20 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, delete, event, select, update
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
@@ -32,8 +45,9 @@ from assistant.settings import CALLBACK_KEY, CALLBACK_KEY_FILE, CALLBACK_URL
 from municipalities.phone import SERVICE_PREFIXES, parse_phone
 
 RETENTION_DAYS = 30
-STATUS_NEW, STATUS_HANDLED = "nieuw", "afgehandeld"
-STATUSES = (STATUS_NEW, STATUS_HANDLED)
+STATUS_NEW, STATUS_TAKEN, STATUS_HANDLED = "nieuw", "in behandeling", "afgehandeld"
+STATUSES = (STATUS_NEW, STATUS_TAKEN, STATUS_HANDLED)
+MAX_NOTE = 1000
 # No 0/O, 1/I/L: easy to read out over the phone. 31**6 (about 9 * 10**8) references.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE = re.compile(rf"WW-[{REFERENCE_ALPHABET}]{{6}}")
@@ -69,7 +83,19 @@ class CallbackRequest:
     question: str
     consent_text: str  # the consent sentence the resident agreed to, word for word
     created_at: datetime  # UTC
-    status: str  # STATUS_NEW or STATUS_HANDLED
+    status: str  # one of STATUSES
+
+
+@dataclass(frozen=True)
+class QueuedRequest:
+    """A request as the queue shows it: without the personal data, which stays sealed."""
+
+    reference: str
+    municipality_code: str
+    municipality_name: str
+    created_at: datetime
+    status: str
+    assignee: str  # the staff account that took it, or ""
 
 
 class UTCDateTime(TypeDecorator):
@@ -95,7 +121,9 @@ class CallbackRow(Base):
     sealed = Column(Text, nullable=False)  # Fernet token of {"reference", "name", "phone", "question"}
     consent_text = Column(Text, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, index=True)
-    status = Column(String(12), nullable=False)
+    status = Column(String(16), nullable=False)
+    assignee = Column(String(40), nullable=True)  # the staff account that took it
+    sealed_note = Column(Text, nullable=True)  # Fernet token of the helpdesk's note, bound to the reference
 
 
 def default_url() -> str:
@@ -225,6 +253,20 @@ def new_reference() -> str:
     return "WW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made before the staff app lacks the columns it added: add them (nullable),
+    and widen the status for "in behandeling" (SQLite does not enforce lengths)."""
+    columns = {column["name"]: column for column in inspect(engine).get_columns(CallbackRow.__tablename__)}
+    present = set(columns)
+    with engine.begin() as connection:
+        if engine.dialect.name != "sqlite" and getattr(columns["status"]["type"], "length", 16) < 16:
+            connection.execute(text(f"ALTER TABLE {CallbackRow.__tablename__} ALTER COLUMN status TYPE VARCHAR(16)"))
+        for column in ("assignee", "sealed_note"):
+            if column not in present:
+                kind = CallbackRow.__table__.columns[column].type.compile(engine.dialect)
+                connection.execute(text(f"ALTER TABLE {CallbackRow.__tablename__} ADD COLUMN {column} {kind}"))
+
+
 def _forget_deleted_rows_on_sqlite(engine: Engine) -> None:
     """SQLite keeps deleted rows in free pages until they are reused; secure_delete overwrites them."""
     if engine.dialect.name == "sqlite":
@@ -242,6 +284,7 @@ class CallbackStore:
         self._engine = create_engine(url)
         _forget_deleted_rows_on_sqlite(self._engine)
         Base.metadata.create_all(self._engine)
+        _add_missing_columns(self._engine)
 
     def add(
         self, municipality_code: str, municipality_name: str, name: str, phone: str, question: str, consent_text: str
@@ -278,6 +321,49 @@ class CallbackStore:
             query = query.where(CallbackRow.status == status)
         with Session(self._engine) as session:
             return [self._request(row) for row in session.scalars(query)]
+
+    def queue(self, municipality_codes: Optional[List[str]], status: Optional[str] = None) -> List[QueuedRequest]:
+        """Requests of these municipalities (None: all), oldest first, without decrypting anything."""
+        query = select(CallbackRow).order_by(CallbackRow.created_at, CallbackRow.id)
+        if municipality_codes is not None:
+            query = query.where(CallbackRow.municipality_code.in_(municipality_codes))
+        if _status(status) is not None:
+            query = query.where(CallbackRow.status == status)
+        with Session(self._engine) as session:
+            return [
+                QueuedRequest(
+                    row.reference,
+                    row.municipality_code,
+                    row.municipality_name,
+                    row.created_at,
+                    row.status,
+                    row.assignee or "",
+                )
+                for row in session.scalars(query)
+            ]
+
+    def get(self, reference: str) -> Optional[CallbackRequest]:
+        """One request, decrypted; None when there is none with this reference."""
+        with Session(self._engine) as session:
+            row = session.scalar(select(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+            return self._request(row) if row else None
+
+    def note(self, reference: str) -> str:
+        with Session(self._engine) as session:
+            row = session.scalar(select(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+            return self._unseal_note(row) if row and row.sealed_note else ""
+
+    def take(self, reference: str, assignee: str) -> bool:
+        """ "Ik pak dit op": in behandeling, by `assignee`."""
+        query = update(CallbackRow).where(CallbackRow.reference == clean_reference(reference))
+        return self._changed(query.values(status=STATUS_TAKEN, assignee=assignee))
+
+    def set_note(self, reference: str, note: str) -> bool:
+        reference = clean_reference(reference)
+        note = _limited(note, "note", MAX_NOTE) if note.strip() else ""
+        sealed = self._fernet.encrypt(json.dumps([reference, note]).encode()).decode("ascii") if note else None
+        query = update(CallbackRow).where(CallbackRow.reference == reference)
+        return self._changed(query.values(sealed_note=sealed))
 
     def mark_handled(self, reference: str) -> bool:
         """False when there is no request with this reference."""
@@ -316,6 +402,15 @@ class CallbackStore:
             created_at=request.created_at,
             status=request.status,
         )
+
+    def _unseal_note(self, row: CallbackRow) -> str:
+        try:
+            reference, note = json.loads(self._fernet.decrypt(row.sealed_note.encode("ascii")))
+        except InvalidToken:
+            raise UnreadableCallbackRequest(f"{row.reference}: wrong key or changed note") from None
+        if reference != row.reference:
+            raise UnreadableCallbackRequest(f"{row.reference}: the note of another request")
+        return note
 
     def _request(self, row: CallbackRow) -> CallbackRequest:
         try:

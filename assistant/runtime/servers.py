@@ -1,7 +1,6 @@
-"""Start, watch and stop Wegwijzer's server processes: the action server and the Rasa server
-(the web server of the demo pages runs in a thread: assistant/web/server.py)."""
+"""Start, watch and stop Wegwijzer's server processes: the action server, the Rasa server and
+the web server (assistant/web/server.py)."""
 
-import http.server
 import secrets
 import signal
 import socket
@@ -111,7 +110,6 @@ class Supervised:
 @dataclass
 class Running:
     supervised: List[Supervised] = field(default_factory=list)
-    web_server: Optional[http.server.ThreadingHTTPServer] = None
 
     @property
     def specs(self) -> List[ProcessSpec]:
@@ -144,8 +142,6 @@ class Running:
 
     def stop(self) -> None:
         """Ask every process to stop; after STOP_GRACE seconds, force the ones still running."""
-        if self.web_server:
-            self.web_server.shutdown()
         for process in self.processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)

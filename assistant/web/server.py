@@ -1,45 +1,109 @@
-"""The web server of the demo pages: the widget, the demo pages with the Rasa URL filled in,
-the privacy page, and the admin API under /admin/ (assistant/helpdesk/admin.py). Standard
-library http.server in a thread of the `start` process; the staff app to come will need a
-real web framework, and this server goes with it."""
+"""The web server: the widget and its demo pages with the Rasa URL filled in, the privacy page,
+and the admin API under /admin/ (assistant/helpdesk/admin.py). A Sanic app (Rasa brings Sanic,
+so nothing new to install or learn) in a process of its own: `python -m assistant.web`, started
+and watched by `./wegwijzer start` beside the Rasa server and the action server.
 
-import http.server
-import threading
+Every answer carries a strict Content-Security-Policy; nothing outside assistant/web/public is
+served, and no directory is listed. The server logs no requests: paths may hold references.
+"""
+
+import logging
+import mimetypes
+import subprocess
+import sys
+import time
+import urllib.request
 from contextlib import contextmanager
-from functools import partial
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
+from sanic import Sanic, response
+from sanic.exceptions import MethodNotSupported, NotFound
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.helpdesk.admin import PREFIX as ADMIN_PREFIX
 from assistant.helpdesk.admin import AdminApi, is_admin_path
+from assistant.helpdesk.callbacks import CallbackStore
 from assistant.runtime.servers import free_port
-from assistant.settings import RASA_PORT, WEB_PUBLIC_DIR
+from assistant.settings import PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR
+from assistant.staff.accounts import StaffStore
+from assistant.staff.app import staff_blueprint
+from assistant.web.blocking import blocking
 
+# The staff app's start page is a template (assistant/staff/); its style sheet is a public file.
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+MAX_REQUEST_BYTES = 64 * 1024  # forms and admin calls are small; a bigger body is refused (413)
+STARTUP_TIMEOUT = 30.0  # seconds
+
+logger = logging.getLogger(__name__)
 
 
-def serve_web(
-    port: int, rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR
-) -> http.server.ThreadingHTTPServer:
-    """Serve the widget, its demo pages and the privacy page from `directory` (assistant/web/public),
-    and the admin API under /admin/, in a background thread. `rasa_url`: where the widget talks to Rasa."""
-    rasa_url = rasa_url or f"http://localhost:{RASA_PORT.number()}"
-    handler = partial(WebHandler, directory=str(directory), admin=AdminApi.from_environment(), rasa_url=rasa_url)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR, admin: Optional[AdminApi] = None) -> Sanic:
+    """The web app for one Rasa URL and one folder of public files."""
+    app = Sanic("wegwijzer_web")
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+    app.config.FALLBACK_ERROR_FORMAT = "text"  # error pages without tracebacks or markup
+    admin = admin or AdminApi.from_environment()
+    app.blueprint(staff_blueprint(StaffStore(), CallbackStore()))
+    headers = security_headers(rasa_url)
+    public = directory.resolve()
+
+    async def admin_api(request: Request, rest: str = "") -> HTTPResponse:
+        target = request.raw_url.decode("utf-8", "replace")
+        answer = await blocking(admin.handle, request.method, target, request.headers.get("Authorization"))
+        return response.raw(answer.encoded(), status=answer.status, headers=answer.headers)
+
+    async def page_or_file(request: Request, path: str = "") -> HTTPResponse:
+        page = DEMO_PAGES.get("/" + path)
+        if page:
+            html = (public / page).read_text(encoding="utf-8").replace("{{rasa_url}}", rasa_url)
+            return response.html(html)
+        return await public_file(public, path)
+
+    app.add_route(admin_api, ADMIN_PREFIX, methods=ALL_METHODS, name="admin")
+    app.add_route(admin_api, f"{ADMIN_PREFIX}/<rest:path>", methods=ALL_METHODS, name="admin_path")
+    app.add_route(page_or_file, "/", methods=["GET", "HEAD"], name="home")
+    app.add_route(page_or_file, "/<path:path>", methods=["GET", "HEAD"], name="public")
+
+    @app.on_response
+    async def add_security_headers(request: Request, answer: HTTPResponse) -> None:
+        for name, value in headers.items():
+            answer.headers.setdefault(name, value)
+
+    @app.exception(NotFound)
+    async def not_found(request: Request, error: Exception) -> HTTPResponse:
+        return response.text("Deze pagina bestaat niet.", status=404)
+
+    @app.exception(Exception)
+    async def failed(request: Request, error: Exception) -> HTTPResponse:
+        """A kind answer, never a traceback; the log gets the kind of error, not its message."""
+        logger.error("web request failed: %s %s: %s", request.method, request.path, type(error).__name__)
+        return response.text("Er ging iets mis. Probeer het later opnieuw.", status=500)
+
+    @app.exception(MethodNotSupported)
+    async def wrong_method(request: Request, error: Exception) -> HTTPResponse:
+        if is_admin_path(request.path):  # TRACE, which Sanic does not route: the API answers in JSON
+            return await admin_api(request)
+        return response.text("Dat kan hier niet.", status=405, headers={"Allow": "GET, HEAD"})
+
+    return app
 
 
-@contextmanager
-def web_server_on_free_port(rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR) -> Iterator[str]:
-    """serve_web on a free port while the block runs (tests); yields its base URL."""
-    port = free_port()
-    server = serve_web(port, rasa_url, directory)
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+async def public_file(public: Path, path: str) -> HTTPResponse:
+    """A file inside `public`, never a folder, never a path that leads outside it."""
+    wanted = (public / path).resolve()
+    if not wanted.is_relative_to(public) or not wanted.is_file():
+        raise NotFound("not found")
+    content_type = CONTENT_TYPES.get(wanted.suffix) or mimetypes.guess_type(wanted.name)[0]
+    return await response.file(wanted, mime_type=content_type or "application/octet-stream")
 
 
 def security_headers(rasa_url: str) -> Dict[str, str]:
@@ -53,71 +117,58 @@ def security_headers(rasa_url: str) -> Dict[str, str]:
     return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 
-class WebHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with security headers, the demo pages with the Rasa URL filled in, and
-    /admin/ requests handed to the admin API (assistant/helpdesk/admin.py). Logs nothing."""
+def web_command(port: int, rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR) -> List[str]:
+    """The command that runs the web server (`python -m assistant.web`)."""
+    rasa_url = rasa_url or f"http://localhost:{RASA_PORT.number()}"
+    return [
+        sys.executable,
+        "-m",
+        "assistant.web",
+        "--port",
+        str(port),
+        "--rasa-url",
+        rasa_url,
+        "--public",
+        f"{directory}",
+    ]
 
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".html": "text/html; charset=utf-8",
-        ".js": "text/javascript; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-    }
 
-    def __init__(self, *args: Any, admin: AdminApi, rasa_url: str, **kwargs: Any) -> None:
-        self.admin = admin  # before super().__init__, which handles the request
-        self.rasa_url = rasa_url
-        super().__init__(*args, **kwargs)
+def wait_for_web(url: str, process: subprocess.Popen, timeout: float = STARTUP_TIMEOUT) -> None:
+    """Wait until the web server answers; raise if it stops or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the web server stopped with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/privacy.html", timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from the web server at {url} after {timeout:.0f} s")
+            time.sleep(0.2)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
 
-    def end_headers(self) -> None:
-        for name, value in security_headers(self.rasa_url).items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def list_directory(self, path: str) -> None:
-        """No directory listings."""
-        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
-
-    def do_GET(self) -> None:
-        self._admin_or(self._demo_page_or_file)
-
-    do_HEAD = do_GET  # noqa: N815 - the names http.server calls
-
-    def do_POST(self) -> None:
-        self._admin_or(self._unsupported)
-
-    do_DELETE = do_PUT = do_PATCH = do_OPTIONS = do_TRACE = do_POST  # noqa: N815
-
-    def _admin_or(self, otherwise: Callable[[], None]) -> None:
-        if is_admin_path(self.path):
-            self._answer_admin()
-        else:
-            otherwise()
-
-    def _demo_page_or_file(self) -> None:
-        page = DEMO_PAGES.get(self.path.split("?", 1)[0])
-        if page is None:
-            (super().do_HEAD if self.command == "HEAD" else super().do_GET)()
-            return
-        html = (Path(self.directory) / page).read_text(encoding="utf-8").replace("{{rasa_url}}", self.rasa_url)
-        self._send(HTTPStatus.OK, {"Content-Type": "text/html; charset=utf-8"}, html.encode())
-
-    def _unsupported(self) -> None:
-        """What the server answered before it had an admin API."""
-        self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
-
-    def _answer_admin(self) -> None:
-        response = self.admin.handle(self.command, self.path, self.headers.get("Authorization"))
-        self._send(response.status, response.headers, response.encoded())
-
-    def _send(self, status: int, headers: Dict[str, str], body: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+@contextmanager
+def web_server_on_free_port(
+    rasa_url: Optional[str] = None, directory: Path = WEB_PUBLIC_DIR, log: Optional[Path] = None
+) -> Iterator[str]:
+    """The web server in a process of its own on a free port while the block runs (tests);
+    yields its base URL. It gets this process's environment as it is now."""
+    port = free_port()
+    output = open(log, "a") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        web_command(port, rasa_url, directory), cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT
+    )
+    try:
+        url = f"http://localhost:{port}"
+        wait_for_web(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log:
+            output.close()
