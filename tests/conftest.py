@@ -183,7 +183,12 @@ def chat(servers) -> Say:
 
 # The markers of pyproject.toml, set by where a test lives and what it uses, so that
 # `-m "not servers and not chromium"` selects the tests that need neither.
-MARKERS_BY_FOLDER = {"e2e": ("servers",), "reliability": ("servers",), "widget": ("servers", "chromium")}
+MARKERS_BY_FOLDER = {
+    "e2e": ("servers",),
+    "reliability": ("servers",),
+    "widget": ("servers", "chromium"),
+    "staff_pages": ("chromium",),
+}
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:

@@ -87,7 +87,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore) -> Blueprint:
             locked = await blocking(staff.locked_out, [f"name:{name.strip().lower()[:40]}"])
             if locked:
                 return _sign_in_page(f"Na {MAX_FAILURES} mislukte pogingen moet u even wachten.", 429)
-            return _sign_in_page("Die naam of dat wachtwoord klopt niet.", 401)
+            return _sign_in_page("Die naam of dat wachtwoord klopt niet.")
         token = await blocking(staff.open_session, account)
         await blocking(staff.audit, account, "aangemeld", "account")
         target = f"{PREFIX}/wachtwoord" if account.must_change_password else f"{PREFIX}/"

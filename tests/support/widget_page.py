@@ -1,10 +1,11 @@
 """Chromium, axe-core and the widget's parts as the widget tests use them."""
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from assistant.settings import PROJECT_ROOT
 
@@ -39,6 +40,16 @@ class Problems:
     def _check_host(self, request) -> None:
         if not request.url.startswith(("http://localhost:", "ws://localhost:", "data:")):
             self.foreign_requests.append(request.url)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium for one test module. Playwright's sync API runs an event loop in this
+    thread while it is open, so it must not outlive the module: asyncio.run in a later test would fail."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def axe_violations(page: Page) -> List[Dict]:

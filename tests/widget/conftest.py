@@ -6,12 +6,12 @@ from contextlib import ExitStack
 from typing import Callable, Dict, Iterator, Optional
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from assistant.runtime.servers import free_port
 from assistant.settings import WEB_PUBLIC_DIR
 from assistant.web.server import web_server_on_free_port
-from tests.support.widget_page import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Problems, write_municipal_page
+from tests.support.widget_page import DESKTOP, Problems, chromium, write_municipal_page
 
 
 @pytest.fixture(scope="session")
@@ -47,12 +47,8 @@ def municipal_site(tmp_path) -> Iterator[Callable[..., None]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Chromium for one test module. Playwright's sync API runs an event loop in this thread while
-    it is open, so it must not outlive the widget tests: asyncio.run in a later test would fail."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _page(browser: Browser, **context_options) -> Iterator[Page]:

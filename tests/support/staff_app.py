@@ -1,0 +1,55 @@
+"""The staff app's stores on temporary SQLite files, and a signed-in browser session over HTTP,
+as tests/staff and tests/staff_pages use them."""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence, Tuple
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+
+from assistant.helpdesk.callbacks import CallbackStore
+from assistant.settings import CALLBACK_KEY, CALLBACK_URL, STAFF_URL
+from assistant.staff.accounts import StaffStore
+
+PASSWORD = "een lange zin als wachtwoord"
+
+
+@contextmanager
+def staff_stores(folder: Path) -> Iterator[Tuple[StaffStore, CallbackStore]]:
+    """Both stores, with the environment set so that a web server started now uses them too."""
+    key = Fernet.generate_key()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(STAFF_URL.name, f"sqlite:///{folder / 'staff.db'}")
+        patch.setenv(CALLBACK_URL.name, f"sqlite:///{folder / 'callbacks.db'}")
+        patch.setenv(CALLBACK_KEY.name, key.decode())
+        yield StaffStore(), CallbackStore(key=key)
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def new_account(staff: StaffStore, name: str, role: str = "helpdesk", codes: Sequence[str] = ("GM0228",)) -> str:
+    """A new account whose own password is PASSWORD; returns its one-time password (now used up)."""
+    _, one_time = staff.add(name, role, list(codes))
+    staff.change_password(name, PASSWORD)
+    return one_time
+
+
+def signed_in(url: str, staff: StaffStore, name: str, role: str = "helpdesk", codes=("GM0228",)) -> requests.Session:
+    """A browser session of a new account that has chosen its own password on the page."""
+    _, one_time = staff.add(name, role, list(codes))
+    browser = requests.Session()
+    form = browser.get(f"{url}/beheer/inloggen", timeout=10)
+    page = browser.post(
+        f"{url}/beheer/inloggen", data={"csrf": csrf(form.text), "naam": name, "wachtwoord": one_time}, timeout=10
+    )
+    assert page.url.endswith("/beheer/wachtwoord")
+    changed = {"csrf": csrf(page.text), "huidig": one_time, "nieuw": PASSWORD, "herhaling": PASSWORD}
+    assert browser.post(f"{url}/beheer/wachtwoord", data=changed, timeout=10).url.endswith(
+        "/beheer/?wachtwoord=gewijzigd"
+    )
+    return browser
