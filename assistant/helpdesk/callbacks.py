@@ -253,6 +253,12 @@ def new_reference() -> str:
     return "WW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def _queued(row: CallbackRow) -> QueuedRequest:
+    return QueuedRequest(
+        row.reference, row.municipality_code, row.municipality_name, row.created_at, row.status, row.assignee or ""
+    )
+
+
 def _add_missing_columns(engine: Engine) -> None:
     """A database made before the staff app lacks the columns it added: add them (nullable),
     and widen the status for "in behandeling" (SQLite does not enforce lengths)."""
@@ -330,17 +336,13 @@ class CallbackStore:
         if _status(status) is not None:
             query = query.where(CallbackRow.status == status)
         with Session(self._engine) as session:
-            return [
-                QueuedRequest(
-                    row.reference,
-                    row.municipality_code,
-                    row.municipality_name,
-                    row.created_at,
-                    row.status,
-                    row.assignee or "",
-                )
-                for row in session.scalars(query)
-            ]
+            return [_queued(row) for row in session.scalars(query)]
+
+    def queued(self, reference: str) -> Optional[QueuedRequest]:
+        """One request as the queue shows it (status, who took it)."""
+        with Session(self._engine) as session:
+            row = session.scalar(select(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+            return _queued(row) if row else None
 
     def get(self, reference: str) -> Optional[CallbackRequest]:
         """One request, decrypted; None when there is none with this reference."""

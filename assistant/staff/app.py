@@ -144,16 +144,12 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore) -> Blueprint:
     async def callback(request: Request, session: StaffSession, reference: str) -> HTTPResponse:
         found = await blocking(_visible_request, callbacks, session, reference)
         if found is None:
-            return page("fout.html", session, status=404, melding="Dit terugbelverzoek bestaat niet (meer).")
+            return _gone(session)
         note = await blocking(callbacks.note, found.reference)
         await blocking(
             staff.audit, session.account, "bekeken", f"terugbelverzoek {found.reference}", found.municipality_code
         )
-        queued = next(
-            item
-            for item in await blocking(callbacks.queue, [found.municipality_code])
-            if item.reference == found.reference
-        )
+        queued = await blocking(callbacks.queued, found.reference)
         return page(
             "terugbelverzoek.html",
             session,
@@ -168,7 +164,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore) -> Blueprint:
     async def change_callback(request: Request, session: StaffSession, reference: str) -> HTTPResponse:
         found = await blocking(_visible_request, callbacks, session, reference)
         if found is None:
-            return page("fout.html", session, status=404, melding="Dit terugbelverzoek bestaat niet (meer).")
+            return _gone(session)
         action = request.form.get("actie", "")
         changes: Dict[str, Callable[[], Any]] = {
             "oppakken": lambda: callbacks.take(found.reference, session.account.name),
@@ -206,6 +202,11 @@ def page(template: str, session: Optional[StaffSession], status: int = 200, **co
         **context,
     )
     return response.html(html, status=status, headers=NO_STORE)
+
+
+def _gone(session: StaffSession) -> HTTPResponse:
+    """A request that does not exist, or of another municipality: the same answer."""
+    return page("fout.html", session, status=404, melding="Dit terugbelverzoek bestaat niet (meer).")
 
 
 def _sign_in_page(error: str = "", status: int = 200) -> HTTPResponse:

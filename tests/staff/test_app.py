@@ -8,7 +8,7 @@ import requests
 from assistant.settings import CALLBACK_URL
 from assistant.staff.accounts import MAX_FAILURES
 from assistant.web.server import web_server_on_free_port
-from tests.support.staff_app import csrf, staff_stores
+from tests.support.staff_app import csrf, sign_in, staff_stores
 from tests.support.staff_app import signed_in as signed_in_as
 
 EDE, AMSTERDAM = "GM0228", "GM0363"
@@ -48,8 +48,7 @@ def test_the_one_time_password_only_leads_to_the_password_page(url, stores):
     staff, _ = stores
     _, one_time = staff.add("eenmalig", "helpdesk", [EDE])
     browser = requests.Session()
-    form = browser.get(f"{url}/beheer/inloggen", timeout=10)
-    browser.post(f"{url}/beheer/inloggen", data={"csrf": csrf(form.text), "naam": "eenmalig", "wachtwoord": one_time})
+    sign_in(browser, url, "eenmalig", one_time)
     answer = browser.get(f"{url}/beheer/terugbellen", timeout=10, allow_redirects=False)
     assert answer.status_code == 303 and answer.headers["Location"] == "/beheer/wachtwoord"
 
@@ -57,13 +56,7 @@ def test_the_one_time_password_only_leads_to_the_password_page(url, stores):
 def test_the_session_cookie_is_httponly_strict_and_limited_to_the_app(url, stores):
     staff, _ = stores
     _, one_time = staff.add("koekje", "helpdesk", [EDE])
-    browser = requests.Session()
-    form = browser.get(f"{url}/beheer/inloggen", timeout=10)
-    answer = browser.post(
-        f"{url}/beheer/inloggen",
-        data={"csrf": csrf(form.text), "naam": "koekje", "wachtwoord": one_time},
-        allow_redirects=False,
-    )
+    answer = sign_in(requests.Session(), url, "koekje", one_time, allow_redirects=False)
     cookie = next(value for value in answer.raw.headers.getlist("Set-Cookie") if value.startswith("wegwijzer_beheer="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/beheer" in cookie
     assert "Secure" not in cookie  # plain HTTP on localhost; behind HTTPS the proxy's header sets it
@@ -72,13 +65,8 @@ def test_the_session_cookie_is_httponly_strict_and_limited_to_the_app(url, store
 def test_the_cookie_is_secure_behind_https(url, stores):
     staff, _ = stores
     _, one_time = staff.add("https-koekje", "helpdesk", [EDE])
-    browser = requests.Session()
-    form = browser.get(f"{url}/beheer/inloggen", timeout=10)
-    answer = browser.post(
-        f"{url}/beheer/inloggen",
-        data={"csrf": csrf(form.text), "naam": "https-koekje", "wachtwoord": one_time},
-        headers={"X-Forwarded-Proto": "https"},
-        allow_redirects=False,
+    answer = sign_in(
+        requests.Session(), url, "https-koekje", one_time, headers={"X-Forwarded-Proto": "https"}, allow_redirects=False
     )
     assert "Secure" in answer.headers["Set-Cookie"]
 
@@ -150,11 +138,7 @@ def test_sign_in_is_limited(url, stores):
     staff, _ = stores
     staff.add("geraden", "helpdesk", [EDE])
     browser = requests.Session()
-    statuses = []
-    for _ in range(MAX_FAILURES + 1):
-        form = browser.get(f"{url}/beheer/inloggen", timeout=10)
-        data = {"csrf": csrf(form.text), "naam": "geraden", "wachtwoord": "niet goed genoeg"}
-        statuses.append(browser.post(f"{url}/beheer/inloggen", data=data, timeout=10).status_code)
+    statuses = [sign_in(browser, url, "geraden", "niet goed genoeg").status_code for _ in range(MAX_FAILURES + 1)]
     assert statuses == [200] * (MAX_FAILURES - 1) + [429, 429]  # the last wrong one says: wait
 
 

@@ -39,14 +39,18 @@ def new_account(staff: StaffStore, name: str, role: str = "helpdesk", codes: Seq
     return one_time
 
 
+def sign_in(browser: requests.Session, url: str, name: str, password: str, **options) -> requests.Response:
+    """The sign-in form, filled in and sent, as a browser does."""
+    form = browser.get(f"{url}/beheer/inloggen", timeout=10)
+    data = {"csrf": csrf(form.text), "naam": name, "wachtwoord": password}
+    return browser.post(f"{url}/beheer/inloggen", data=data, timeout=10, **options)
+
+
 def signed_in(url: str, staff: StaffStore, name: str, role: str = "helpdesk", codes=("GM0228",)) -> requests.Session:
     """A browser session of a new account that has chosen its own password on the page."""
     _, one_time = staff.add(name, role, list(codes))
     browser = requests.Session()
-    form = browser.get(f"{url}/beheer/inloggen", timeout=10)
-    page = browser.post(
-        f"{url}/beheer/inloggen", data={"csrf": csrf(form.text), "naam": name, "wachtwoord": one_time}, timeout=10
-    )
+    page = sign_in(browser, url, name, one_time)
     assert page.url.endswith("/beheer/wachtwoord")
     changed = {"csrf": csrf(page.text), "huidig": one_time, "nieuw": PASSWORD, "herhaling": PASSWORD}
     assert browser.post(f"{url}/beheer/wachtwoord", data=changed, timeout=10).url.endswith(
