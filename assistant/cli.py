@@ -132,6 +132,7 @@ def start() -> None:
         print(
             f"\nWegwijzer is ready.\n"
             f"  Demo page:     http://localhost:{ports.web}/\n"
+            f"  Staff app:     http://localhost:{ports.web}/beheer/ (accounts: ./wegwijzer staff add)\n"
             f"  REST channel:  http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
             f"  Socket.io:     http://localhost:{ports.rasa}/socket.io\n"
             f"{preview}"

@@ -48,8 +48,8 @@ templates = Environment(
 )
 
 
-def staff_blueprint(staff: StaffStore, callbacks: CallbackStore) -> Blueprint:
-    """The routes of /beheer/ on these stores."""
+def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable[[str], str] = str) -> Blueprint:
+    """The routes of /beheer/ on these stores; `names` gives a municipality's name for its CBS code."""
     pages = Blueprint("beheer", url_prefix=PREFIX)
 
     def signed_in(handler: Handler) -> Handler:
@@ -73,7 +73,9 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore) -> Blueprint:
     @signed_in
     async def overview(request: Request, session: StaffSession) -> HTTPResponse:
         queue = await blocking(callbacks.queue, _scope(session), "nieuw")
-        return page("overzicht.html", session, nieuw=len(queue))
+        municipalities = [await blocking(names, code) for code in session.account.municipalities]
+        changed = request.args.get("wachtwoord") == "gewijzigd"
+        return page("overzicht.html", session, nieuw=len(queue), gemeenten=municipalities, wachtwoord_gewijzigd=changed)
 
     @pages.route("/inloggen", methods=["GET", "POST"])
     async def sign_in(request: Request) -> HTTPResponse:

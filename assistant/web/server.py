@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
@@ -22,6 +23,7 @@ from sanic.exceptions import MethodNotSupported, NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.content import municipal_directory
 from assistant.helpdesk.admin import PREFIX as ADMIN_PREFIX
 from assistant.helpdesk.admin import AdminApi, is_admin_path
 from assistant.helpdesk.callbacks import CallbackStore
@@ -30,6 +32,7 @@ from assistant.settings import PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR
 from assistant.staff.accounts import StaffStore
 from assistant.staff.app import staff_blueprint
 from assistant.web.blocking import blocking
+from municipalities.directory import Directory
 
 # The staff app's start page is a template (assistant/staff/); its style sheet is a public file.
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
@@ -52,7 +55,7 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR, admin: Optional[
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "text"  # error pages without tracebacks or markup
     admin = admin or AdminApi.from_environment()
-    app.blueprint(staff_blueprint(StaffStore(), CallbackStore()))
+    app.blueprint(staff_blueprint(StaffStore(), CallbackStore(), municipality_name))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 
@@ -104,6 +107,17 @@ async def public_file(public: Path, path: str) -> HTTPResponse:
         raise NotFound("not found")
     content_type = CONTENT_TYPES.get(wanted.suffix) or mimetypes.guess_type(wanted.name)[0]
     return await response.file(wanted, mime_type=content_type or "application/octet-stream")
+
+
+@lru_cache(maxsize=1)
+def _directory() -> Directory:
+    return municipal_directory.load()
+
+
+def municipality_name(cbs_code: str) -> str:
+    """ "GM0228" -> "Ede"; the code itself when the directory does not know it."""
+    municipality = _directory().by_code(cbs_code)
+    return municipality.name if municipality else cbs_code
 
 
 def security_headers(rasa_url: str) -> Dict[str, str]:

@@ -91,6 +91,12 @@ def test_a_helpdesk_sees_only_its_own_municipality_on_every_page_and_in_the_expo
     assert "Jan Jansen" in export and "Piet" not in export and amsterdam.reference not in export
 
 
+def test_the_overview_names_the_municipalities_and_confirms_a_new_password(url, stores):
+    browser = signed_in(url, stores, "twee.gemeenten", codes=(EDE, AMSTERDAM))
+    overview = browser.get(f"{url}/beheer/?wachtwoord=gewijzigd", timeout=10).text
+    assert "U werkt voor de gemeenten Ede, Amsterdam." in overview and "Uw wachtwoord is gewijzigd." in overview
+
+
 def test_a_beheerder_sees_every_municipality(url, stores, requests_by_municipality):
     browser = signed_in(url, stores, "landelijk", "beheerder", ())
     queue = browser.get(f"{url}/beheer/terugbellen", timeout=10).text
