@@ -6,7 +6,6 @@ from typing import Dict, Optional, Tuple
 from assistant.content import municipal_directory
 from assistant.content.answers import LocalContext
 from assistant.content.override_checks import override_store
-from assistant.flows.gemeente import is_a_year
 from municipalities import Directory
 from municipalities.aliases import load_aliases
 from municipalities.directory import Municipality
@@ -38,9 +37,8 @@ def zorgkantoren() -> Dict[str, Zorgkantoor]:
 
 def municipality_named_in(text: str) -> Optional[Municipality]:
     """The one municipality a question names by name, place or postcode ("Hoe lang duurt een
-    Wmo-aanvraag in Hoofddorp?"); None when it names none, or several."""
-    if is_a_year(text):
-        return None  # "2026" after an answer about the eigen bijdrage: a year, not postcode 2026
+    Wmo-aanvraag in Hoofddorp?"); None when it names none, or several. A bare year ("2026")
+    is no postcode there: only a written-out one counts."""
     return resolver().named_in_question(text).municipality
 
 

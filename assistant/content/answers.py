@@ -14,7 +14,7 @@ import yaml
 
 from assistant import clock
 from assistant.content.dutch import dutch_date
-from assistant.content.facts import Facts, Source, load_facts
+from assistant.content.facts import Facts, Source, in_english, load_facts
 from assistant.settings import ANSWERS_FILE, MESSAGES_FILE
 from municipalities.overrides import LocalContribution, Override
 from municipalities.zorgkantoren import Zorgkantoor
@@ -26,7 +26,6 @@ CONTRIBUTION_TOPICS = ("eigen_bijdrage_wat", "eigen_bijdrage_hoeveel", "eigen_bi
 WLZ_TOPIC = "wlz_clientondersteuning"
 DUTCH, ENGLISH = "nl", "en"
 SOURCE_LABELS = {DUTCH: ("Bron", "Bronnen"), ENGLISH: ("Source", "Sources")}
-PERIODS_IN_ENGLISH = {"maand": "month", "4 weken": "4 weeks"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,12 @@ def maximum(year: int, facts: Facts, language: str = DUTCH) -> Answer:
 
 
 def _period(period: str, language: str) -> str:
-    return PERIODS_IN_ENGLISH[period] if language == ENGLISH else period
+    return in_english(period) if language == ENGLISH else period
+
+
+def fields(template: str) -> List[str]:
+    """The {placeholders} of a template, in order."""
+    return [field for _, field, _, _ in string.Formatter().parse(template) if field]
 
 
 def fill(template: str, sources: List[Source], year: int, language: str = DUTCH) -> Answer:
@@ -112,12 +116,12 @@ def fill(template: str, sources: List[Source], year: int, language: str = DUTCH)
     facts = load_facts()
     sources = list(sources)
     values: Dict[str, str] = {}
-    for _, field, _, _ in string.Formatter().parse(template):
+    for field in fields(template):
         if field == MAXIMUM_FIELD:
             amount = maximum(year, facts, language)
             values[field] = amount.text
             sources += amount.sources
-        elif field and field not in values:
+        elif field not in values:
             fact = facts.facts[field]
             values[field] = fact.english() if language == ENGLISH else fact.text
             sources.append(fact.source)

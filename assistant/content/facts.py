@@ -31,7 +31,7 @@ class Fact:
 
 
 # Dutch words of facts' units and dates, with their English. A word not here stays as it is.
-ENGLISH_WORDS = {
+ENGLISH_UNITS = {
     "dag": "day", "dagen": "days", "werkdagen": "working days", "week": "week", "weken": "weeks",
     "maand": "month", "maanden": "months", "jaar": "years", "uur": "hours", "keer": "times",
     "procent": "percent", "personen": "people", "nachten": "nights", "werknemers": "employees",
@@ -44,7 +44,7 @@ _SINGULAR = {"years": "year", "days": "day", "weeks": "week", "months": "month",
 
 def in_english(text: str) -> str:
     words = text.split(" ")
-    english = [ENGLISH_WORDS.get(word, word) for word in words]
+    english = [ENGLISH_UNITS.get(word, word) for word in words]
     for index in range(1, len(english)):
         if words[index - 1] == "1":
             english[index] = _SINGULAR.get(english[index], english[index])

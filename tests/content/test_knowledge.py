@@ -5,9 +5,9 @@ import textwrap
 
 import pytest
 
-from assistant.content.answers import DUTCH, ENGLISH, has_english, load_answer_texts, topics
-from assistant.content.facts import ENGLISH_WORDS, load_facts
-from assistant.content.knowledge import entries, entry_files, fields, knowledge_answer, training_data_yaml
+from assistant.content.answers import DUTCH, ENGLISH, fields, has_english, load_answer_texts, topics
+from assistant.content.facts import ENGLISH_UNITS, load_facts
+from assistant.content.knowledge import entries, entry_files, knowledge_answer, training_data_yaml
 from assistant.content.knowledge.checks import problems
 from assistant.settings import DATA_DIR, GENERATED_KNOWLEDGE_FILE
 from tests.support.nlu import examples_by_intent, normalise, texts
@@ -99,7 +99,7 @@ def test_two_entries_with_the_same_phrasing_are_found(tmp_path):
 
 
 def test_every_fact_an_english_answer_uses_reads_english():
-    dutch_units = {word for word, english in ENGLISH_WORDS.items() if word != english}
+    dutch_units = {word for word, english in ENGLISH_UNITS.items() if word != english}
     templates = [entry.answer for entry in entries().values()]
     templates += [load_answer_texts()[topic]["text_en"] for topic in topics() if has_english(topic)]
     facts = load_facts().facts

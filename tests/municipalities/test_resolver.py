@@ -372,6 +372,8 @@ def test_a_question_names_its_municipality(resolver, question, official):
         "Heel erg bedankt",  # "Heel" too
         "Echt waar, moet ik dat betalen?",  # and "Echt"
         "Wat betaal ik in 2026 en 2027?",  # years, not postcodes
+        "2026",
+        "en in 2025?",
         "Ik woon in Amsterdm",  # no typos in a question
         "Mijn moeder woont in Hoenderloo",  # a place in two municipalities
         "Ik woon in Zwolle en mijn moeder in Kampen",  # two municipalities

@@ -5,12 +5,12 @@ An entry has an id, the question in Dutch (`vragen`) and English (`questions`) p
 a B1 Dutch answer (`antwoord`) and a plain English one (`answer`) with {facts} from
 facts.yml, its sources (`bronnen`: a facts.yml source key, or organisation, URL and check
 date), related entries (`gerelateerd`) and whether the answer sends the resident to the
-municipality (`gemeente`: then the local contact is added). The phrasings train a Rasa
-ResponseSelector (retrieval intent `kennis`, see `generated_training_data`); the answer is
-built here, so that amounts, sources and local contacts are filled in.
+municipality (`gemeente`: then the local contact is added). The phrasings and answers train
+the knowledge selector (assistant/rasa_plugins/knowledge_selector.py; retrieval intent
+`kennis`, see `generated_training_data`); the answer is built here, so that amounts, sources
+and local contacts are filled in.
 """
 
-import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,11 +88,6 @@ def knowledge_answer(entry_id: str, language: str = DUTCH, year: Optional[int] =
     """The entry's answer in `language` with its facts filled in and every source named."""
     entry = entries()[entry_id]
     return fill(entry.template(language), list(entry.sources), year or clock.this_year(), language)
-
-
-def fields(template: str) -> List[str]:
-    """The {placeholders} of a template."""
-    return [field for _, field, _, _ in string.Formatter().parse(template) if field]
 
 
 def training_data_yaml() -> str:

@@ -12,8 +12,8 @@ from typing import Dict, Iterable, List, Optional, Set
 
 import yaml
 
-from assistant.content.answers import MAXIMUM_FIELD
-from assistant.content.knowledge import REQUIRED_FIELDS, entry_files, fields, read_file
+from assistant.content.answers import MAXIMUM_FIELD, fields
+from assistant.content.knowledge import REQUIRED_FIELDS, entry_files, read_file
 from assistant.content.readability import EXAMPLE_VALUES, measure
 from assistant.settings import FACTS_FILE
 
