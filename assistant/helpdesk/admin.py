@@ -84,14 +84,15 @@ class AdminApi:
         self._store = store
 
     @classmethod
-    def from_environment(cls) -> "AdminApi":
+    def from_environment(cls, store: CallbackStore) -> "AdminApi":
+        """Open with $WEGWIJZER_ADMIN_TOKEN on `store`, the web server's callback store; else closed."""
         token = ADMIN_TOKEN.get()
         if token and len(token) < MIN_TOKEN_LENGTH:
             logger.warning(
                 "%s is shorter than %d characters: the admin API stays closed", ADMIN_TOKEN.name, MIN_TOKEN_LENGTH
             )
             token = ""
-        return cls(token, CallbackStore()) if token else cls(None, None)
+        return cls(token, store) if token else cls(None, None)
 
     def handle(self, method: str, target: str, authorization: Optional[str]) -> Response:
         """The answer to one request; errors become JSON answers, never a traceback."""

@@ -253,6 +253,11 @@ def new_reference() -> str:
     return "WW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def _reference_is(reference: str) -> Any:
+    """The condition for the row of `reference`; raises InvalidCallbackRequest for a malformed one."""
+    return CallbackRow.reference == clean_reference(reference)
+
+
 def _queued(row: CallbackRow) -> QueuedRequest:
     return QueuedRequest(
         row.reference, row.municipality_code, row.municipality_name, row.created_at, row.status, row.assignee or ""
@@ -341,23 +346,23 @@ class CallbackStore:
     def queued(self, reference: str) -> Optional[QueuedRequest]:
         """One request as the queue shows it (status, who took it)."""
         with Session(self._engine) as session:
-            row = session.scalar(select(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+            row = session.scalar(select(CallbackRow).where(_reference_is(reference)))
             return _queued(row) if row else None
 
     def get(self, reference: str) -> Optional[CallbackRequest]:
         """One request, decrypted; None when there is none with this reference."""
         with Session(self._engine) as session:
-            row = session.scalar(select(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+            row = session.scalar(select(CallbackRow).where(_reference_is(reference)))
             return self._request(row) if row else None
 
     def note(self, reference: str) -> str:
         with Session(self._engine) as session:
-            row = session.scalar(select(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+            row = session.scalar(select(CallbackRow).where(_reference_is(reference)))
             return self._unseal_note(row) if row and row.sealed_note else ""
 
     def take(self, reference: str, assignee: str) -> bool:
         """ "Ik pak dit op": in behandeling, by `assignee`."""
-        query = update(CallbackRow).where(CallbackRow.reference == clean_reference(reference))
+        query = update(CallbackRow).where(_reference_is(reference))
         return self._changed(query.values(status=STATUS_TAKEN, assignee=assignee))
 
     def set_note(self, reference: str, note: str) -> bool:
@@ -369,12 +374,12 @@ class CallbackStore:
 
     def mark_handled(self, reference: str) -> bool:
         """False when there is no request with this reference."""
-        query = update(CallbackRow).where(CallbackRow.reference == clean_reference(reference))
+        query = update(CallbackRow).where(_reference_is(reference))
         return self._changed(query.values(status=STATUS_HANDLED))
 
     def delete(self, reference: str) -> bool:
         """False when there is no request with this reference."""
-        return self._changed(delete(CallbackRow).where(CallbackRow.reference == clean_reference(reference)))
+        return self._changed(delete(CallbackRow).where(_reference_is(reference)))
 
     def delete_expired(self, now: Optional[datetime] = None) -> int:
         """Delete requests made more than RETENTION_DAYS before `now`; the number deleted."""

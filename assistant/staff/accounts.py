@@ -169,7 +169,7 @@ class StaffStore:
         codes = clean_municipalities(role, municipalities)
         one_time = secrets.token_urlsafe(12)
         with Session(self._engine) as session, session.begin():
-            if session.scalar(select(AccountRow).where(AccountRow.name == name)):
+            if _account_row(session, name):
                 raise StaffError(f"Er is al een account met de naam {name}.")
             row = AccountRow(
                 name=name,
@@ -194,16 +194,20 @@ class StaffStore:
     def sign_in(self, name: str, password: str, address: str) -> Optional[StaffAccount]:
         """The account when name and password match and neither name nor address is locked out."""
         name = (name or "").strip().lower()[:40]
-        keys = [f"name:{name}", f"address:{_digest(address)[:32]}"]
+        keys = [_name_key(name), f"address:{_digest(address)[:32]}"]
         if self.locked_out(keys):
             return None
         with Session(self._engine) as session, session.begin():
-            row = session.scalar(select(AccountRow).where(AccountRow.name == name))
+            row = _account_row(session, name)
             if row is None or not _verify(row, password[:MAX_PASSWORD_LENGTH]):
                 session.add_all(FailureRow(key=key, at=_now()) for key in keys)
                 return None
             session.execute(delete(FailureRow).where(FailureRow.key == keys[0]))
             return _account(row)
+
+    def name_locked_out(self, name: str) -> bool:
+        """Whether sign-in for this name waits now, after too many wrong passwords."""
+        return self.locked_out([_name_key(name)])
 
     def locked_out(self, keys: Sequence[str]) -> bool:
         """Whether any of these keys ("name:…", "address:…") had too many failures lately."""
@@ -218,7 +222,7 @@ class StaffStore:
     def change_password(self, name: str, new_password: str) -> None:
         check_new_password(name, new_password)
         with Session(self._engine) as session, session.begin():
-            row = session.scalar(select(AccountRow).where(AccountRow.name == name))
+            row = _account_row(session, name)
             if row is None:
                 raise StaffError("Dit account bestaat niet meer.")
             row.password_hash = _hasher.hash(new_password)
@@ -255,7 +259,7 @@ class StaffStore:
             if expired or now - row.started_at > timedelta(hours=SESSION_HOURS):
                 session.delete(row)
                 return None
-            account = session.scalar(select(AccountRow).where(AccountRow.name == row.account_name))
+            account = _account_row(session, row.account_name)
             if account is None:
                 return None
             row.last_seen = now
@@ -284,6 +288,15 @@ class StaffStore:
                 AuditEntry(row.at, row.account, row.action, row.record, row.municipality)
                 for row in session.scalars(query)
             ]
+
+
+def _name_key(name: str) -> str:
+    """The failure count's key of an account name as typed at sign-in."""
+    return f"name:{(name or '').strip().lower()[:40]}"
+
+
+def _account_row(session: Session, name: str) -> Optional[AccountRow]:
+    return session.scalar(select(AccountRow).where(AccountRow.name == name))
 
 
 def _account(row: AccountRow) -> StaffAccount:

@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.helpdesk.callbacks import (
+    STATUS_NEW,
     STATUSES,
     CallbackRequest,
     CallbackStore,
@@ -72,7 +73,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
     @pages.get("/", strict_slashes=True)  # /beheer/, not the public files' catch-all
     @signed_in
     async def overview(request: Request, session: StaffSession) -> HTTPResponse:
-        queue = await blocking(callbacks.queue, _scope(session), "nieuw")
+        queue = await blocking(callbacks.queue, _scope(session), STATUS_NEW)
         municipalities = [await blocking(names, code) for code in session.account.municipalities]
         changed = request.args.get("wachtwoord") == "gewijzigd"
         return page("overzicht.html", session, nieuw=len(queue), gemeenten=municipalities, wachtwoord_gewijzigd=changed)
@@ -86,8 +87,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
         name, password = request.form.get("naam", ""), request.form.get("wachtwoord", "")
         account = await blocking(staff.sign_in, name, password, request.ip)
         if account is None:
-            locked = await blocking(staff.locked_out, [f"name:{name.strip().lower()[:40]}"])
-            if locked:
+            if await blocking(staff.name_locked_out, name):
                 return _sign_in_page(f"Na {MAX_FAILURES} mislukte pogingen moet u even wachten.", 429)
             return _sign_in_page("Die naam of dat wachtwoord klopt niet.")
         token = await blocking(staff.open_session, account)

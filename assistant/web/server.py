@@ -1,5 +1,6 @@
 """The web server: the widget and its demo pages with the Rasa URL filled in, the privacy page,
-and the admin API under /admin/ (assistant/helpdesk/admin.py). A Sanic app (Rasa brings Sanic,
+the admin API under /admin/ (assistant/helpdesk/admin.py) and the staff app under /beheer/
+(assistant/staff/app.py). A Sanic app (Rasa brings Sanic,
 so nothing new to install or learn) in a process of its own: `python -m assistant.web`, started
 and watched by `./wegwijzer start` beside the Rasa server and the action server.
 
@@ -34,7 +35,6 @@ from assistant.staff.app import staff_blueprint
 from assistant.web.blocking import blocking
 from municipalities.directory import Directory
 
-# The staff app's start page is a template (assistant/staff/); its style sheet is a public file.
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -49,13 +49,14 @@ STARTUP_TIMEOUT = 30.0  # seconds
 logger = logging.getLogger(__name__)
 
 
-def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR, admin: Optional[AdminApi] = None) -> Sanic:
+def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     """The web app for one Rasa URL and one folder of public files."""
     app = Sanic("wegwijzer_web")
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "text"  # error pages without tracebacks or markup
-    admin = admin or AdminApi.from_environment()
-    app.blueprint(staff_blueprint(StaffStore(), CallbackStore(), municipality_name))
+    callbacks = CallbackStore()
+    admin = AdminApi.from_environment(callbacks)
+    app.blueprint(staff_blueprint(StaffStore(), callbacks, municipality_name))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 
