@@ -4,7 +4,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ENTRY_ENTITY, entry_button, labels
+from actions.fallback import ENTRY_ENTITY, entry_button
+from actions.feedback import ask_if_it_helped
 from actions.guided_form import button
 from actions.services import local_context, municipality_and_override, municipality_named_in
 from assistant.content.answers import (
@@ -19,6 +20,7 @@ from assistant.content.answers import (
 )
 from assistant.content.contact import answer_contact_text
 from assistant.content.knowledge import RETRIEVAL_INTENT, entries, knowledge_answer
+from assistant.content.labels import labels
 from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for
 from assistant.flows.gemeente import GEMEENTE
@@ -75,6 +77,7 @@ class ActionAnswerQuestion(Action):
         entry_id = chosen_entry(topic, message)
         if door:
             dispatcher.utter_message(text=door_answer(door, ENGLISH).render())
+            ask_if_it_helped(dispatcher)
         elif entry_id:
             answer, buttons, to_municipality = entry_reply(entry_id, language, requested_year(tracker))
             send_answer(dispatcher, answer, with_second_topic(buttons, message, language), to_municipality, gemeente)
@@ -143,3 +146,4 @@ def send_answer(
     dispatcher.utter_message(text=answer.render(), buttons=buttons)
     if municipality is not None:
         dispatcher.utter_message(text=answer_contact_text(municipality, override, answer.language))
+    ask_if_it_helped(dispatcher)

@@ -5,6 +5,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.feedback import ask_if_it_helped
 from actions.guided_form import GuidedFormValidation
 from actions.services import local_context, municipality_and_override
 from assistant.flows.clientondersteuning import has_organisations_per_group, support_messages
@@ -41,4 +42,5 @@ class ActionGiveClientondersteuning(Action):
             return [SlotSet(KIND_OF_QUESTION, None)]
         for item in support_messages(municipality, override, tracker.get_slot(KIND_OF_QUESTION) or "iedereen", local):
             dispatcher.utter_message(text=item.text, json_message=item.card)
+        ask_if_it_helped(dispatcher)
         return [SlotSet(KIND_OF_QUESTION, None)]

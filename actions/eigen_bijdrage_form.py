@@ -7,6 +7,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.answer_question import requested_year
+from actions.feedback import ask_if_it_helped
 from actions.guided_form import AskQuestion, GuidedFormValidation, button, interrupts_flow, latest_intent, latest_text
 from actions.services import local_context
 from assistant import clock
@@ -105,4 +106,5 @@ class ActionEigenBijdrageUitslag(Action):
         year = int(given.get(eigen_bijdrage.YEAR) or clock.this_year())
         result = eigen_bijdrage.verdict_answer(given, year, load_facts(), local_context(tracker.get_slot(GEMEENTE)))
         dispatcher.utter_message(text=result.render())
+        ask_if_it_helped(dispatcher)
         return [SlotSet(slot, None) for slot in (*eigen_bijdrage.SLOTS, eigen_bijdrage.SKIPPED_MUNICIPALITY)]

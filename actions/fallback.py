@@ -1,35 +1,25 @@
 """The two-stage fallback: when unsure, "Bedoelt u …?" with the most likely questions as
 buttons; when that fails twice, a person (Rasa's `action_two_stage_fallback` drives it)."""
 
-from functools import lru_cache
 from typing import Any, Dict, List, Text
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.guided_form import button, latest_text
-from assistant.content.answers import DUTCH, ENGLISH, message
+from assistant.content.answers import DUTCH, message
 from assistant.content.knowledge import RETRIEVAL_INTENT, entries
+from assistant.content.labels import labels
 from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for
-from assistant.settings import LABELS_FILE
 
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
 ENTRIES_SUGGESTED = 2  # knowledge-base entries among the suggestions, where the knowledge base is likely
 # A button to a knowledge-base entry names it in this entity; typed questions go through the knowledge selector.
 ENTRY_ENTITY = "kennis_vraag"
-
-
-@lru_cache(maxsize=2)
-def labels(language: str = DUTCH) -> Dict[str, str]:
-    """Button titles per intent; in English the `en` mapping's, where it has one."""
-    titles = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
-    english = titles.pop(ENGLISH, None) or {}
-    return {**titles, **english} if language == ENGLISH else titles
 
 
 def entry_button(entry_id: str, language: str = DUTCH) -> Dict[Text, Any]:

@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import ask_if_it_helped
 from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_messages
@@ -23,4 +24,5 @@ class ActionGiveMunicipalityContact(Action):
             return []
         for item in contact_messages(municipality, local):
             dispatcher.utter_message(text=item.text, json_message=item.card)
+        ask_if_it_helped(dispatcher)
         return []

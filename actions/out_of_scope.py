@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import ask_if_it_helped
 from actions.guided_form import latest_text
 from actions.services import municipality_and_override
 from assistant.content.contact import contact_card, referral_text
@@ -26,6 +27,7 @@ class ActionAnswerOutOfScope(Action):
         if door:
             language = conversation_language(text, tracker.get_slot(LANGUAGE))
             dispatcher.utter_message(text=door_answer(door, language).render())
+            ask_if_it_helped(dispatcher)
             return []
         municipality, _ = municipality_and_override(tracker.get_slot(GEMEENTE))
         if municipality is None:

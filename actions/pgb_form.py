@@ -5,10 +5,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.fallback import labels
+from actions.feedback import ask_if_it_helped
 from actions.guided_form import GuidedFormValidation, button
 from actions.services import municipality_and_override, zorgkantoren
 from assistant.content.facts import load_facts
+from assistant.content.labels import labels
 from assistant.flows import pgb
 from assistant.flows.gemeente import GEMEENTE
 
@@ -45,4 +46,5 @@ class ActionPgbAdvies(Action):
         if municipality is None:
             buttons.append(button(labels()["gemeente_contact"], "/gemeente_contact"))
         dispatcher.utter_message(text=messages[-1].render(), buttons=buttons)
+        ask_if_it_helped(dispatcher)
         return [SlotSet(slot, None) for slot in pgb.SLOTS]

@@ -113,6 +113,13 @@ VARIABLES = (
 )
 
 
+def conversation_store_url() -> str:
+    """The conversation store's database (TRACKER_DB, relative to the project), for those who
+    read it beside the Rasa server: the conversation log of the staff app."""
+    path = Path(TRACKER_DB.get())
+    return f"sqlite:///{path if path.is_absolute() else PROJECT_ROOT / path}"
+
+
 # Switches that make libraries print less at start (TensorFlow's C++ log, SQLAlchemy 2.0 notices,
 # deprecation warnings of the Python that first loads them): for this process and the ones it starts.
 QUIET_LIBRARIES = {

@@ -21,7 +21,8 @@ from typing import Dict, List, Tuple
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.fallback import labels, suggestions
+from actions.fallback import suggestions
+from assistant.content.labels import labels
 from assistant.runtime.model import ensure_model
 from benchmarks.nlu_heldout import TEST_SETS
 

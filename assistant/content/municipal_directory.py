@@ -2,7 +2,9 @@
 project's database (settings.DIRECTORY_URL) and register file (the refreshed export in var/
 when there is one, else the library's snapshot)."""
 
+from functools import lru_cache
 from pathlib import Path
+from typing import Dict, Optional
 
 from assistant.settings import DIRECTORY_URL, REFRESHED_REGISTER_FILE
 from municipalities import Directory
@@ -23,3 +25,13 @@ def load() -> Directory:
     url = DIRECTORY_URL.get()
     ensure_imported(url, active_register())
     return Directory.load(url)
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> Dict[str, str]:
+    return {municipality.name: municipality.cbs_code for municipality in load().all()}
+
+
+def municipality_code(name: str) -> Optional[str]:
+    """ "Ede" -> "GM0228": the CBS code for a municipality's official name (the slot `gemeente`)."""
+    return _codes_by_name().get(name)

@@ -12,6 +12,8 @@ or the tracker store see a message, and one fix for socket.io.
   check (down, or hung), the resident hears at once that something went wrong and whom to
   call; a turn that takes longer than TURN_TIMEOUT, fails, or gives no message at all ends
   with the same kind message, never with silence.
+- Socket.io: the widget's feedback on an answer (event `feedback`) is kept in the conversation
+  log (assistant/conversations/feedback.py), only for the conversation its connection joined.
 - Socket.io: Rasa 3.6's SocketIOOutput.send_custom_json passes the payload's keys as keyword
   arguments to socket.io's emit(), which fails for any payload but {"data": ...}: the contact
   card never reached the widget and the conversation's next messages were lost. This channel
@@ -33,9 +35,12 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.content import municipal_directory
 from assistant.content.answers import message
+from assistant.conversations.feedback import read_feedback
+from assistant.conversations.store import ConversationLog
 from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.rasa_plugins.limits import (
     MAX_MESSAGE_LENGTH,
@@ -45,7 +50,7 @@ from assistant.rasa_plugins.limits import (
     sender_problem,
 )
 from assistant.rasa_plugins.tracker_store import StoreUnavailable, store_is_up
-from assistant.settings import ACTION_URL
+from assistant.settings import ACTION_URL, conversation_store_url
 from municipalities import Directory
 
 logger = logging.getLogger(__name__)
@@ -92,6 +97,11 @@ def answers_health_check(url: str) -> bool:
 
 
 ACTION_SERVER = ActionServerHealth(ACTION_URL.get() or None)
+
+
+@lru_cache(maxsize=1)
+def conversation_log() -> ConversationLog:
+    return ConversationLog(conversation_store_url())
 
 
 @lru_cache(maxsize=1)
@@ -259,4 +269,17 @@ class WidgetSocketIOInput(SocketIOInput):
 
         blueprint = super().blueprint(answer_through_widget_output)
         self.sio.eio.max_http_buffer_size = SOCKETIO_MAX_BYTES
+
+        @self.sio.on("feedback", namespace=self.namespace)
+        async def feedback(sid: Text, data: Any) -> None:
+            """ "Heeft dit antwoord u geholpen?": kept for the conversation the connection belongs to."""
+            received = read_feedback(data)
+            if received is None or received.session_id not in self.sio.rooms(sid, namespace=self.namespace):
+                logger.info("Feedback not kept: not a feedback event of this connection's conversation")
+                return
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, conversation_log().record_feedback, received)
+            except SQLAlchemyError as error:
+                logger.error("Feedback could not be kept: %s", type(error).__name__)
+
         return blueprint

@@ -3,6 +3,9 @@
 Configured in endpoints.yml. Works with SQLite (default) and PostgreSQL. Rasa reads the
 stored events back each turn, so the masked text is all that lives on after a turn.
 
+After each turn, the turn is added to the conversation log (assistant/conversations/store.py)
+in the same database, for the staff app; expired conversations are wiped there too.
+
 The callback form keeps its answers sealed (assistant.helpdesk.callbacks.seal) in its slots; what
 a resident types while that form asks for a name, phone number or question is hidden
 (assistant.privacy.protect_events).
@@ -22,7 +25,7 @@ import asyncio
 import logging
 import time
 from itertools import islice
-from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Optional, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS
@@ -31,6 +34,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.content.municipal_directory import municipality_code
+from assistant.conversations.store import ConversationLog
 from assistant.privacy import REQUESTED_SLOT, protect_events
 from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 
@@ -81,6 +86,7 @@ def stopped_by_circuit_breaker(tracker: DialogueStateTracker, limit: int) -> boo
 
 
 CONVERSATION_DAYS = 30
+EXPIRE_BATCH = 500  # conversations per DELETE: SQLite limits the parameters of one statement
 CHECK_EVERY = 3600  # seconds between two checks for expired conversations, per server
 
 
@@ -96,6 +102,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()  # connections made before the listener get it too
         self.conversation_days = conversation_days
         self._next_check = 0.0
+        self.log = ConversationLog(self.engine)
+        self._stored: Dict[str, List[dict]] = {}  # per sender: the masked events the running save stored
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self._with_retries(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id), "read")
@@ -127,23 +135,40 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             tracker.update(ActiveLoop(None))
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await super().save(tracker)
+        self._log_turn(tracker.sender_id)
         if time.monotonic() >= self._next_check:
             self._next_check = time.monotonic() + CHECK_EVERY
             self.delete_expired_conversations()
 
+    def _log_turn(self, sender_id: str) -> None:
+        """The turn in the conversation log for the staff app. The turn itself is stored already:
+        a log that cannot be written costs a line in the figures, not the resident's answer."""
+        events = self._stored.pop(sender_id, [])
+        try:
+            self.log.record(sender_id, events, municipality_code)
+        except sa.exc.SQLAlchemyError as error:
+            logger.error("A turn could not be added to the conversation log: %s", type(error).__name__)
+
     def delete_expired_conversations(self, now: Optional[float] = None) -> int:
-        """Delete every conversation whose last event is older than `conversation_days`; returns
-        the number of events deleted."""
+        """Delete every conversation whose last event is older than `conversation_days`, and wipe
+        its texts from the conversation log; returns the number of events deleted."""
         cutoff = (time.time() if now is None else now) - self.conversation_days * 86400
         events = self.SQLEvent
         expired = sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)
+        deleted = 0
         with self.session_scope() as session:
-            deleted = session.query(events).filter(events.sender_id.in_(expired)).delete(synchronize_session=False)
+            senders = [row[0] for row in session.execute(expired)]
+            for start in range(0, len(senders), EXPIRE_BATCH):
+                batch = events.sender_id.in_(senders[start : start + EXPIRE_BATCH])
+                deleted += session.query(events).filter(batch).delete(synchronize_session=False)
             session.commit()
+        self.log.expire(senders)
         return deleted
 
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator[Event]:
         new_events = list(super()._additional_events(session, tracker))
         earlier_events = islice(tracker.events, len(tracker.events) - len(new_events))
-        for data in protect_events([event.as_dict() for event in new_events], last_requested_slot(earlier_events)):
+        stored = list(protect_events([event.as_dict() for event in new_events], last_requested_slot(earlier_events)))
+        self._stored.setdefault(tracker.sender_id, []).extend(stored)
+        for data in stored:
             yield Event.from_parameters(data)

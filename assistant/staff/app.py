@@ -1,6 +1,8 @@
-"""The staff web app under /beheer/: sign-in, the own password, and the callback queue of the
-account's municipalities. Server-side pages (Jinja2 templates in assistant/staff/templates/),
-no script: they work with a keyboard, a screen reader and without JavaScript.
+"""The staff web app under /beheer/: sign-in, the own password, the callback queue of the
+account's municipalities, and (in modules of their own) the conversations and the figures.
+Server-side pages (Jinja2 templates in assistant/staff/templates/), no script: they work
+with a keyboard, a screen reader and without JavaScript. Roles: a wmo-raad account sees the
+figures, not what residents wrote (callback requests, conversations).
 
 Security, page by page:
 - a session cookie (HttpOnly, SameSite=Strict, path /beheer, Secure behind HTTPS) that holds a
@@ -13,18 +15,16 @@ Security, page by page:
 """
 
 import csv
-import hmac
 import io
 import secrets
 from datetime import datetime, timezone
-from functools import wraps
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.conversations.store import ConversationLog
 from assistant.helpdesk.callbacks import (
     STATUS_NEW,
     STATUSES,
@@ -33,48 +33,42 @@ from assistant.helpdesk.callbacks import (
     InvalidCallbackRequest,
     clean_reference,
 )
-from assistant.staff.accounts import IDLE_MINUTES, MAX_FAILURES, StaffError, StaffSession, StaffStore
+from assistant.staff.accounts import BEHEERDER, HELPDESK, MAX_FAILURES, ROLES, StaffError, StaffSession, StaffStore
+from assistant.staff.conversation_pages import add_conversation_pages
+from assistant.staff.figure_pages import Municipalities, add_figure_pages
+from assistant.staff.pages import (
+    CSRF_FIELD,
+    PREFIX,
+    SESSION_COOKIE,
+    download,
+    expire_cookie,
+    page,
+    same,
+    scope,
+    set_cookie,
+    signed_in_as,
+)
 from assistant.web.blocking import blocking
 
-PREFIX = "/beheer"
-SESSION_COOKIE = "wegwijzer_beheer"
 SIGN_IN_COOKIE = "wegwijzer_inloggen"  # the sign-in form's own CSRF token
-CSRF_FIELD = "csrf"
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-Handler = Callable[..., Awaitable[HTTPResponse]]
-
-templates = Environment(
-    loader=PackageLoader("assistant.staff", "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True
-)
 
 
-def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable[[str], str] = str) -> Blueprint:
-    """The routes of /beheer/ on these stores; `names` gives a municipality's name for its CBS code."""
+def staff_blueprint(
+    staff: StaffStore, callbacks: CallbackStore, log: ConversationLog, every: Municipalities = lambda: []
+) -> Blueprint:
+    """The routes of /beheer/ on these stores; `every` gives every municipality (code, name)."""
     pages = Blueprint("beheer", url_prefix=PREFIX)
 
-    def signed_in(handler: Handler) -> Handler:
-        """Only with a live session; a POST only with its CSRF token; a one-time password
-        only leads to the page where it is changed."""
-
-        @wraps(handler)
-        async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            session = await blocking(staff.session, request.cookies.get(SESSION_COOKIE))
-            if session is None:
-                return response.redirect(f"{PREFIX}/inloggen", status=303)
-            if request.method == "POST" and not _same(request.form.get(CSRF_FIELD), session.csrf_token):
-                return page("fout.html", session, status=403, melding="Dit formulier is verlopen. Probeer het opnieuw.")
-            if session.account.must_change_password and handler.__name__ != "password":
-                return response.redirect(f"{PREFIX}/wachtwoord", status=303)
-            return await handler(request, session, *args, **kwargs)
-
-        return checked
+    signed_in = signed_in_as(staff, *ROLES)
+    reads_residents = signed_in_as(staff, HELPDESK, BEHEERDER)  # callback requests: personal data
 
     @pages.get("/", strict_slashes=True)  # /beheer/, not the public files' catch-all
     @signed_in
     async def overview(request: Request, session: StaffSession) -> HTTPResponse:
-        queue = await blocking(callbacks.queue, _scope(session), STATUS_NEW)
-        municipalities = [await blocking(names, code) for code in session.account.municipalities]
+        reads = session.account.role in (HELPDESK, BEHEERDER)
+        queue = await blocking(callbacks.queue, scope(session), STATUS_NEW) if reads else []
+        names = dict(await blocking(every))
+        municipalities = [names.get(code, code) for code in session.account.municipalities]
         changed = request.args.get("wachtwoord") == "gewijzigd"
         return page("overzicht.html", session, nieuw=len(queue), gemeenten=municipalities, wachtwoord_gewijzigd=changed)
 
@@ -82,7 +76,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
     async def sign_in(request: Request) -> HTTPResponse:
         if request.method == "GET":
             return _sign_in_page()
-        if not _same(request.form.get(CSRF_FIELD), request.cookies.get(SIGN_IN_COOKIE)):
+        if not same(request.form.get(CSRF_FIELD), request.cookies.get(SIGN_IN_COOKIE)):
             return _sign_in_page("Dit formulier is verlopen. Probeer het opnieuw.", 403)
         name, password = request.form.get("naam", ""), request.form.get("wachtwoord", "")
         account = await blocking(staff.sign_in, name, password, request.ip)
@@ -94,8 +88,8 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
         await blocking(staff.audit, account, "aangemeld", "account")
         target = f"{PREFIX}/wachtwoord" if account.must_change_password else f"{PREFIX}/"
         redirect = response.redirect(target, status=303)
-        _set_cookie(redirect, request, SESSION_COOKIE, token)
-        _expire_cookie(redirect, SIGN_IN_COOKIE)
+        set_cookie(redirect, request, SESSION_COOKIE, token)
+        expire_cookie(redirect, SIGN_IN_COOKIE)
         return redirect
 
     @pages.post("/uitloggen")
@@ -103,7 +97,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
     async def sign_out(request: Request, session: StaffSession) -> HTTPResponse:
         await blocking(staff.close_session, request.cookies.get(SESSION_COOKIE))
         redirect = response.redirect(f"{PREFIX}/inloggen", status=303)
-        _expire_cookie(redirect, SESSION_COOKIE)
+        expire_cookie(redirect, SESSION_COOKIE)
         return redirect
 
     @pages.route("/wachtwoord", methods=["GET", "POST"])
@@ -125,24 +119,23 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
         return response.redirect(f"{PREFIX}/?wachtwoord=gewijzigd", status=303)
 
     @pages.get("/terugbellen")
-    @signed_in
+    @reads_residents
     async def queue(request: Request, session: StaffSession) -> HTTPResponse:
         chosen = request.args.get("status") if request.args.get("status") in STATUSES else None
-        requests = await blocking(callbacks.queue, _scope(session), chosen)
+        requests = await blocking(callbacks.queue, scope(session), chosen)
         now = datetime.now(timezone.utc)
         return page("terugbellen.html", session, verzoeken=requests, gekozen=chosen, statussen=STATUSES, nu=now)
 
     @pages.get("/terugbellen.csv")
-    @signed_in
+    @reads_residents
     async def export(request: Request, session: StaffSession) -> HTTPResponse:
         requests = await blocking(_visible_requests, callbacks, session)
         for municipality in sorted({item.municipality_code for item in requests}):
             await blocking(staff.audit, session.account, "geexporteerd", "terugbelverzoeken", municipality)
-        headers = {**NO_STORE, "Content-Disposition": 'attachment; filename="terugbelverzoeken.csv"'}
-        return response.text(_csv(requests), content_type="text/csv; charset=utf-8", headers=headers)
+        return download(_csv(requests), "terugbelverzoeken.csv", "text/csv")
 
     @pages.get("/terugbellen/<reference>")
-    @signed_in
+    @reads_residents
     async def callback(request: Request, session: StaffSession, reference: str) -> HTTPResponse:
         found = await blocking(_visible_request, callbacks, session, reference)
         if found is None:
@@ -162,7 +155,7 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
         )
 
     @pages.post("/terugbellen/<reference>")
-    @signed_in
+    @reads_residents
     async def change_callback(request: Request, session: StaffSession, reference: str) -> HTTPResponse:
         found = await blocking(_visible_request, callbacks, session, reference)
         if found is None:
@@ -192,18 +185,9 @@ def staff_blueprint(staff: StaffStore, callbacks: CallbackStore, names: Callable
             return response.redirect(f"{PREFIX}/terugbellen?gelukt=verwijderd", status=303)
         return response.redirect(f"{PREFIX}/terugbellen/{found.reference}?gelukt={action}", status=303)
 
+    add_conversation_pages(pages, staff, log)
+    add_figure_pages(pages, staff, log, every)
     return pages
-
-
-def page(template: str, session: Optional[StaffSession], status: int = 200, **context: Any) -> HTTPResponse:
-    """A page of the app: never cached, with the session's CSRF token for its forms."""
-    html = templates.get_template(template).render(
-        account=session.account if session else None,
-        csrf=session.csrf_token if session else "",
-        idle_minutes=IDLE_MINUTES,
-        **context,
-    )
-    return response.html(html, status=status, headers=NO_STORE)
 
 
 def _gone(session: StaffSession) -> HTTPResponse:
@@ -220,31 +204,6 @@ def _sign_in_page(error: str = "", status: int = 200) -> HTTPResponse:
     return answer
 
 
-def _set_cookie(answer: HTTPResponse, request: Request, name: str, value: str) -> None:
-    answer.cookies[name] = value
-    cookie = answer.cookies[name]
-    cookie["httponly"] = True
-    cookie["samesite"] = "Strict"
-    cookie["path"] = PREFIX
-    if request.scheme == "https" or request.headers.get("x-forwarded-proto") == "https":
-        cookie["secure"] = True
-
-
-def _expire_cookie(answer: HTTPResponse, name: str) -> None:
-    answer.cookies[name] = ""
-    answer.cookies[name]["path"] = PREFIX
-    answer.cookies[name]["max-age"] = 0
-
-
-def _same(given: Optional[str], expected: Optional[str]) -> bool:
-    return bool(given and expected) and hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _scope(session: StaffSession) -> Optional[List[str]]:
-    """The municipalities whose records this account sees; None: all (a beheerder)."""
-    return None if session.account.sees_all else list(session.account.municipalities)
-
-
 def _visible_request(callbacks: CallbackStore, session: StaffSession, reference: str) -> Optional[CallbackRequest]:
     """The request when it exists and the account may see its municipality; else None."""
     try:
@@ -256,10 +215,10 @@ def _visible_request(callbacks: CallbackStore, session: StaffSession, reference:
 
 def _visible_requests(callbacks: CallbackStore, session: StaffSession) -> List[CallbackRequest]:
     """Every request the account may see, decrypted: only those are decrypted."""
-    scope = _scope(session)
-    if scope is None:
+    municipalities = scope(session)
+    if municipalities is None:
         return callbacks.list()
-    return [request for code in scope for request in callbacks.list(municipality_code=code)]
+    return [request for code in municipalities for request in callbacks.list(municipality_code=code)]
 
 
 def _csv(requests: List[CallbackRequest]) -> str:

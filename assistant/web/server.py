@@ -17,7 +17,7 @@ import urllib.request
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from sanic import Sanic, response
 from sanic.exceptions import MethodNotSupported, NotFound
@@ -25,11 +25,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.content import municipal_directory
+from assistant.conversations.store import ConversationLog
 from assistant.helpdesk.admin import PREFIX as ADMIN_PREFIX
 from assistant.helpdesk.admin import AdminApi, is_admin_path
 from assistant.helpdesk.callbacks import CallbackStore
 from assistant.runtime.servers import free_port
-from assistant.settings import PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR
+from assistant.settings import PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR, conversation_store_url
 from assistant.staff.accounts import StaffStore
 from assistant.staff.app import staff_blueprint
 from assistant.web.blocking import blocking
@@ -56,7 +57,8 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     app.config.FALLBACK_ERROR_FORMAT = "text"  # error pages without tracebacks or markup
     callbacks = CallbackStore()
     admin = AdminApi.from_environment(callbacks)
-    app.blueprint(staff_blueprint(StaffStore(), callbacks, municipality_name))
+    log = ConversationLog(conversation_store_url())
+    app.blueprint(staff_blueprint(StaffStore(), callbacks, log, every_municipality))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 
@@ -115,10 +117,10 @@ def _directory() -> Directory:
     return municipal_directory.load()
 
 
-def municipality_name(cbs_code: str) -> str:
-    """ "GM0228" -> "Ede"; the code itself when the directory does not know it."""
-    municipality = _directory().by_code(cbs_code)
-    return municipality.name if municipality else cbs_code
+@lru_cache(maxsize=1)
+def every_municipality() -> List[Tuple[str, str]]:
+    """(CBS code, name) of every municipality, by name."""
+    return sorted(((item.cbs_code, item.name) for item in _directory().all()), key=lambda item: item[1])
 
 
 def security_headers(rasa_url: str) -> Dict[str, str]:

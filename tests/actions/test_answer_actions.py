@@ -6,13 +6,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import ActionAnswerQuestion
-from actions.fallback import labels
 from actions.gemeente_form import ActionAskGemeente, ValidateGemeenteForm
 from actions.municipality_contact import ActionGiveMunicipalityContact
 from actions.out_of_scope import ActionAnswerOutOfScope
 from assistant.content.answers import build_answer, topics
 from assistant.content.knowledge import entries, knowledge_answer
-from tests.support.trackers import DOMAIN, make_tracker, texts
+from assistant.content.labels import labels
+from tests.support.trackers import DOMAIN, answer, make_tracker, texts
 
 
 @pytest.mark.parametrize("topic", topics())
@@ -205,7 +205,7 @@ def contact_for(slot_value):
 
 def test_contact_without_local_data_gives_the_general_number_and_points_to_clientondersteuning(directory):
     zwolle = directory.by_code("GM0193")
-    [message] = contact_for("Zwolle")
+    [message] = answer(contact_for("Zwolle"))
     assert message["text"].startswith("Dit zijn de contactgegevens van de gemeente Zwolle:")
     assert f"Telefoon: {zwolle.phone.display}" in message["text"]
     assert "De gemeente brengt u in contact met een cliëntondersteuner" in message["text"]
@@ -216,7 +216,7 @@ def test_contact_without_local_data_gives_the_general_number_and_points_to_clien
 
 
 def test_contact_with_local_data_shows_it_before_the_general_number(directory):
-    local, general = contact_for("Haarlemmermeer")
+    local, general = answer(contact_for("Haarlemmermeer"))
     assert local["text"].startswith("Het Wmo-loket van de gemeente Haarlemmermeer")
     assert "Telefoon: 0900 1852" in local["text"] and "Nagekeken op 22 november 2026." in local["text"]
     assert general["text"].startswith("Het algemene nummer en adres van de gemeente Haarlemmermeer:")
@@ -299,7 +299,7 @@ def test_out_of_scope_about_another_organisations_subject_sends_the_resident_the
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("out_of_scope", "Wanneer krijg je kinderbijslag?", slots={"gemeente": "Zwolle"})
     ActionAnswerOutOfScope().run(dispatcher, tracker, DOMAIN)
-    [reply] = dispatcher.messages
+    [reply] = answer(dispatcher.messages)
     assert reply["text"].startswith("Daarvoor kunt u terecht bij de SVB, niet bij de gemeente.")
     assert "Zwolle" not in reply["text"] and "https://www.svb.nl" in reply["text"]
 
@@ -334,7 +334,7 @@ def an_entry(sends_to_municipality):
 
 def test_the_entry_the_response_selector_chose_is_answered_with_its_related_entries_as_buttons():
     entry = an_entry(sends_to_municipality=False)
-    [message] = answer_entry(entry_tracker(entry.id))
+    [message] = answer(answer_entry(entry_tracker(entry.id)))
     assert message["text"] == knowledge_answer(entry.id).render()
     related = entries()[entry.related[0]]
     assert message["buttons"][0] == {"title": related.title(), "payload": f'/kennis{{"kennis_vraag": "{related.id}"}}'}
@@ -342,34 +342,34 @@ def test_the_entry_the_response_selector_chose_is_answered_with_its_related_entr
 
 def test_an_entry_button_names_the_entry_whatever_the_response_selector_chose():
     chosen, named = list(entries())[:2]
-    [message] = answer_entry(entry_tracker(chosen, button_entry=named))
+    [message] = answer(answer_entry(entry_tracker(chosen, button_entry=named)))
     assert message["text"] == knowledge_answer(named).render()
 
 
 def test_an_answer_that_sends_the_resident_to_the_municipality_ends_with_its_contact(directory):
     entry = an_entry(sends_to_municipality=True)
-    answer, contact = answer_entry(entry_tracker(entry.id, slots={"gemeente": "Zaltbommel"}))
+    reply, contact = answer(answer_entry(entry_tracker(entry.id, slots={"gemeente": "Zaltbommel"})))
     zaltbommel = directory.by_code("GM0297")
-    assert answer["text"] == knowledge_answer(entry.id).render()
+    assert reply["text"] == knowledge_answer(entry.id).render()
     assert contact["text"].startswith("Zo bereikt u de gemeente Zaltbommel:")
     assert f"Telefoon: {zaltbommel.phone.display}" in contact["text"]
     assert "Bron: Register van Overheidsorganisaties" in contact["text"]
 
 
 def test_local_data_puts_the_wmo_loket_and_the_clientondersteuning_in_the_contact():
-    _, contact = answer_entry(entry_tracker(an_entry(True).id, slots={"gemeente": "Goeree-Overflakkee"}))
+    _, contact = answer(answer_entry(entry_tracker(an_entry(True).id, slots={"gemeente": "Goeree-Overflakkee"})))
     assert "Wmo-loket: 14 0187" in contact["text"] and "Gratis cliëntondersteuning: MEE Plus" in contact["text"]
     assert "Nagekeken op 4 december 2026." in contact["text"]
 
 
 def test_without_a_municipality_a_button_asks_for_its_contact():
-    [message] = answer_entry(entry_tracker(an_entry(True).id))
+    [message] = answer(answer_entry(entry_tracker(an_entry(True).id)))
     assert {"title": "Contactgegevens van mijn gemeente", "payload": "/gemeente_contact"} in message["buttons"]
 
 
 def test_a_topic_that_sends_the_resident_to_the_municipality_ends_with_its_contact():
-    answer, contact = answer_entry(make_tracker("wmo_aanvragen", slots={"gemeente": "Zaltbommel"}))
-    assert answer["text"] == build_answer("wmo_aanvragen").render()
+    reply, contact = answer(answer_entry(make_tracker("wmo_aanvragen", slots={"gemeente": "Zaltbommel"})))
+    assert reply["text"] == build_answer("wmo_aanvragen").render()
     assert contact["text"].startswith("Zo bereikt u de gemeente Zaltbommel:")
 
 
@@ -385,8 +385,8 @@ def test_a_municipality_named_in_the_question_is_used_and_remembered(question, o
     tracker = make_tracker("wmo_aanvragen", question, slots={"gemeente": "Ede"})
     dispatcher = CollectingDispatcher()
     events = ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
-    answer, contact = dispatcher.messages
-    assert answer["text"] == build_answer("wmo_aanvragen").render()
+    reply, contact = answer(dispatcher.messages)
+    assert reply["text"] == build_answer("wmo_aanvragen").render()
     assert contact["text"].startswith(f"Zo bereikt u de gemeente {official}:")
     assert SlotSet("gemeente", official) in events
 
@@ -402,7 +402,7 @@ def test_a_question_without_a_municipality_keeps_the_one_known():
 
 
 def test_a_topic_that_does_not_send_the_resident_to_the_municipality_has_no_contact():
-    messages = answer_entry(make_tracker("clientondersteuning_wat", slots={"gemeente": "Zaltbommel"}))
+    messages = answer(answer_entry(make_tracker("clientondersteuning_wat", slots={"gemeente": "Zaltbommel"})))
     assert len(messages) == 1
 
 
@@ -420,7 +420,7 @@ def ranked(tracker, *ranking):
 
 def test_a_second_likely_topic_is_offered_first_under_the_answer():
     tracker = ranked(make_tracker("wmo_bezwaar"), ("wmo_bezwaar", 0.5), ("clientondersteuning_aanvragen", 0.3))
-    [message] = answer_entry(tracker)
+    [message] = answer(answer_entry(tracker))
     assert message["text"] == build_answer("wmo_bezwaar").render()
     assert message["buttons"][0] == {
         "title": labels()["clientondersteuning_aanvragen"],
@@ -430,12 +430,12 @@ def test_a_second_likely_topic_is_offered_first_under_the_answer():
 
 def test_a_second_topic_that_is_unlikely_is_not_offered():
     tracker = ranked(make_tracker("wmo_bezwaar"), ("wmo_bezwaar", 0.9), ("pgb_wat", 0.05))
-    [message] = answer_entry(tracker)
+    [message] = answer(answer_entry(tracker))
     assert "/pgb_wat" not in [button["payload"] for button in message.get("buttons", [])]
 
 
 def test_the_knowledge_base_as_second_question_offers_its_likeliest_entry():
     entry = an_entry(sends_to_municipality=False)
     tracker = ranked(entry_tracker(entry.id, intent="wmo_bezwaar"), ("wmo_bezwaar", 0.5), ("kennis", 0.4))
-    [message] = answer_entry(tracker)
+    [message] = answer(answer_entry(tracker))
     assert message["buttons"][0]["payload"] == f'/kennis{{"kennis_vraag": "{entry.id}"}}'

@@ -18,7 +18,7 @@ from actions.ask_actions import ASK_ACTIONS
 from actions.callback_form import ActionKeepCallbackQuestion, ActionSubmitCallback, ValidateCallbackForm
 from actions.clientondersteuning_form import ActionGiveClientondersteuning, ValidateClientondersteuningForm
 from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitslag, ValidateEigenBijdrageForm
-from actions.fallback import ActionAskWhatYouMean, ActionOfferAPerson, labels
+from actions.fallback import ActionAskWhatYouMean, ActionOfferAPerson
 from actions.gemeente_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
 from actions.guided_form import ActionStopFlow
 from actions.handover_form import ActionOfferHuman, ValidateHandoverForm
@@ -27,6 +27,7 @@ from actions.services import overrides
 from assistant.content.answers import message_templates
 from assistant.content.facts import load_facts
 from assistant.content.knowledge import entries
+from assistant.content.labels import labels
 from assistant.flows import eigen_bijdrage, pgb
 from assistant.flows.callback import CALLBACK_SLOTS, OFFERED_QUESTION, consent_text
 from assistant.flows.dialogue import FLOWS
@@ -39,7 +40,7 @@ from assistant.rasa_plugins.limits import Refusal
 from assistant.settings import CALLBACK_KEY, PROJECT_ROOT
 from municipalities.zorgkantoren import load_zorgkantoren
 from tests.support.clock import TEST_DAY
-from tests.support.trackers import DOMAIN, make_tracker, texts
+from tests.support.trackers import DOMAIN, answer, make_tracker, texts
 
 FACTS = load_facts()
 NOT_SENT = object()
@@ -317,7 +318,7 @@ def test_eb_the_next_question_follows_questions_to_ask(replies, asked):
 def test_eb_outcome_renders_the_verdict_and_clears_the_answers():
     slots = {**EB_SO_FAR, CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee", eigen_bijdrage.SKIPPED_MUNICIPALITY: True}
     events, messages = run(ActionEigenBijdrageUitslag(), slots)
-    [reply] = messages
+    [reply] = answer(messages)
     tariff = FACTS.tariff(2026)
     assert f"€ {tariff.amount} per {tariff.period}" in reply["text"] and "Bron" in reply["text"]
     assert {event["name"] for event in events if event["value"] is None} == {
@@ -339,24 +340,23 @@ def test_eb_outcome_with_a_lower_local_rate():
         ALREADY_PAYS: "nee",
         "gemeente": "Amsterdam",
     }
-    _, [reply] = run(ActionEigenBijdrageUitslag(), slots)
+    [reply] = answer(run(ActionEigenBijdrageUitslag(), slots)[1])
     assert f"€ {FACTS.tariff(year).amount}" in reply["text"]
     assert "Amsterdam" in reply["text"] and all(
         f"- {group}" in reply["text"] for group in amsterdam.contribution.for_whom
     )
-    _, [elsewhere] = run(ActionEigenBijdrageUitslag(), {**slots, "gemeente": "Zwolle"})
+    [elsewhere] = answer(run(ActionEigenBijdrageUitslag(), {**slots, "gemeente": "Zwolle"})[1])
     assert "eigen regeling" not in elsewhere["text"]
 
 
 def test_eb_outcome_pays_nothing():
-    _, [reply] = run(ActionEigenBijdrageUitslag(), {PROVISION: "rolstoel"})
+    [reply] = answer(run(ActionEigenBijdrageUitslag(), {PROVISION: "rolstoel"})[1])
     assert "geen eigen bijdrage" in reply["text"] and "€" not in reply["text"]
 
 
 def test_eb_outcome_without_a_year_uses_this_years_amount():
-    _, [reply] = run(
-        ActionEigenBijdrageUitslag(), {PROVISION: "vervoer", CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"}
-    )
+    slots = {PROVISION: "vervoer", CHILD: "nee", PARTNER: "nee", ALREADY_PAYS: "nee"}
+    [reply] = answer(run(ActionEigenBijdrageUitslag(), slots)[1])
     assert f"In {TEST_DAY.year} betaalt u maximaal € {FACTS.tariff(TEST_DAY.year).amount}" in reply["text"]
 
 
@@ -456,7 +456,8 @@ def test_the_kind_of_question_is_asked_only_where_the_municipality_has_organisat
 
 def test_pgb_advice_with_the_municipality_and_the_buttons(directory):
     slots = {"pgb_wet": "wmo", "pgb_vaardig": "ja", "pgb_zorgverlener": "familie", "gemeente": "Zwolle"}
-    events, messages = run(ActionPgbAdvies(), slots)
+    events, sent = run(ActionPgbAdvies(), slots)
+    messages = answer(sent)
     assert len(messages) == 3
     assert directory.by_code("GM0193").phone_display in messages[0]["text"]
     assert {button["payload"] for button in messages[-1]["buttons"]} == {"/pgb_familie", "/pgb_besteden"}
@@ -473,7 +474,7 @@ def test_pgb_advice_names_the_zorgkantoor_for_wlz():
 
 def test_pgb_advice_without_a_municipality_offers_to_find_it():
     _, messages = run(ActionPgbAdvies(), {"pgb_wet": DONT_KNOW, "pgb_vaardig": DONT_KNOW})
-    assert "/gemeente_contact" in {button["payload"] for button in messages[-1]["buttons"]}
+    assert "/gemeente_contact" in {button["payload"] for button in answer(messages)[-1]["buttons"]}
 
 
 @pytest.mark.parametrize("kind", ["beperking", DONT_KNOW, None])

@@ -4,6 +4,7 @@ Starts both servers on free ports with a temporary tracker database, as
 `./wegwijzer start` does, and uses the REST and socket.io channels.
 """
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from assistant.content.answers import build_answer
 from assistant.content.facts import load_facts
 from assistant.content.knowledge import knowledge_answer
+from assistant.conversations.feedback import FEEDBACK_REQUEST
+from assistant.conversations.store import ConversationFilter, ConversationLog
 from municipalities import Directory
 from tests.support.replies import joined
-from tests.support.socketio_client import socketio_turn
+from tests.support.socketio_client import socketio_turn, widget_session
 
 
 def test_greeting_offers_the_topics_as_buttons(chat):
@@ -148,3 +151,23 @@ def test_a_bsn_is_not_stored_in_clear_text(chat, servers):
 def test_socketio_client_receives_the_reply(servers):
     replies = socketio_turn(servers["url"], "wat is een pgb")
     assert "persoonsgebonden budget" in replies[0]["text"]
+
+
+def test_an_answer_asks_for_feedback_and_the_feedback_is_kept_masked_for_its_own_conversation(servers):
+    async def talk() -> str:
+        async with widget_session(servers["url"]) as resident, widget_session(servers["url"]) as other:
+            replies = await resident.ask("wat is een pgb")
+            assert {"custom": FEEDBACK_REQUEST} in replies
+            comment = "Bel mij op 06-12345678"
+            await resident.emit("feedback", {"session_id": resident.session_id, "turn": 1, "helped": False})
+            feedback = {"session_id": resident.session_id, "turn": 1, "helped": False, "comment": comment}
+            await resident.emit("feedback", feedback)
+            await other.emit("feedback", {**feedback, "helped": True})  # another connection's conversation
+            await resident.emit("feedback", {"session_id": resident.session_id, "turn": "1", "helped": True})
+            return resident.session_id
+
+    asyncio.run(talk())
+    log = ConversationLog(f"sqlite:///{servers['tracker_db']}")
+    [conversation] = log.conversations(ConversationFilter(feedback="nee"))[1]
+    [turn] = log.conversation(conversation.reference)[1]
+    assert (turn.text, turn.helped, turn.comment) == ("wat is een pgb", False, "Bel mij op [telefoonnummer]")

@@ -15,6 +15,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from assistant.conversations.store import ConversationFilter
 from assistant.helpdesk.callbacks import seal, unseal
 from assistant.rasa_plugins.tracker_store import RedactingSQLTrackerStore, StoreUnavailable, store_is_up
 from assistant.settings import DOMAIN_FILE
@@ -71,6 +72,23 @@ def test_personal_numbers_are_not_stored(store, domain, database):
     everything = whole_database(database)
     for secret in ("111222333", "12345678", EMAIL):
         assert secret not in everything
+
+
+def test_each_turn_goes_to_the_conversation_log_masked_with_its_topic(store, domain):
+    asyncio.run(store.save(conversation(domain)))
+    total, [logged] = store.log.conversations(ConversationFilter())
+    [turn] = store.log.conversation(logged.reference)[1]
+    assert (total, turn.topic, turn.confidence) == (1, "inform_gemeente", 0.9)
+    assert "111222333" not in turn.text and "[BSN]" in turn.text
+    assert turn.replies == ["U belde met [telefoonnummer], klopt dat?"]
+
+
+def test_an_expired_conversation_is_wiped_from_the_conversation_log_too(store, domain):
+    asyncio.run(store.save(conversation_at("actief", time.time(), domain)))  # checks: nothing has expired
+    asyncio.run(store.save(conversation_at("verlopen", time.time() - 31 * DAY, domain)))  # not checked within the hour
+    assert store.log.conversations(ConversationFilter())[0] == 2
+    store.delete_expired_conversations()
+    assert store.log.conversations(ConversationFilter())[0] == 1
 
 
 def test_the_stored_conversation_comes_back_with_the_same_events(store, domain):

@@ -10,8 +10,9 @@ import pytest
 import requests
 from cryptography.fernet import Fernet
 
+from assistant.conversations.store import ConversationLog
 from assistant.helpdesk.callbacks import CallbackStore
-from assistant.settings import CALLBACK_KEY, CALLBACK_URL, STAFF_URL
+from assistant.settings import CALLBACK_KEY, CALLBACK_URL, STAFF_URL, TRACKER_DB, conversation_store_url
 from assistant.staff.accounts import StaffStore
 
 PASSWORD = "een lange zin als wachtwoord"
@@ -19,13 +20,20 @@ PASSWORD = "een lange zin als wachtwoord"
 
 @contextmanager
 def staff_stores(folder: Path) -> Iterator[Tuple[StaffStore, CallbackStore]]:
-    """Both stores, with the environment set so that a web server started now uses them too."""
+    """Both stores, with the environment set so that a web server started now uses them too
+    (and the conversation log in `folder`)."""
     key = Fernet.generate_key()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(STAFF_URL.name, f"sqlite:///{folder / 'staff.db'}")
         patch.setenv(CALLBACK_URL.name, f"sqlite:///{folder / 'callbacks.db'}")
         patch.setenv(CALLBACK_KEY.name, key.decode())
+        patch.setenv(TRACKER_DB.name, str(folder / "tracker.db"))  # the conversation log: conversation_log()
         yield StaffStore(), CallbackStore(key=key)
+
+
+def conversation_log() -> ConversationLog:
+    """The conversation log the web server reads: inside `staff_stores`."""
+    return ConversationLog(conversation_store_url())
 
 
 def csrf(html: str) -> str:

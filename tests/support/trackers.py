@@ -6,6 +6,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.conversations.feedback import FEEDBACK_REQUEST
 from assistant.settings import DOMAIN_FILE
 
 DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
@@ -33,3 +34,10 @@ def make_tracker(
 
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
     return [message["text"] for message in dispatcher.messages if message.get("text")]
+
+
+def answer(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The messages of an answer, checked to end with the request for the resident's feedback."""
+    *given, last = messages
+    assert last["custom"] == FEEDBACK_REQUEST and not last.get("text"), "an answer ends by asking for feedback"
+    return given
