@@ -50,7 +50,7 @@ def column_chart(title: str, bars: Sequence[Bar], unit: str = "", chart_id: str 
     when labels would overlap. chart_id must be unique on the page (it makes the ids)."""
     if not any(bar.value for bar in bars):
         return _empty_chart(title, chart_id)
-    ticks, decimals = axis_ticks(max(bar.value for bar in bars))
+    ticks, decimals = axis_ticks(max(bar.value for bar in bars), _counts(bars))
     left, body = _column_axis(ticks, decimals)
     right, bottom = WIDTH - COLUMN_RIGHT, COLUMN_TOP + COLUMN_PLOT_HEIGHT
     slot, scale = (right - left) / len(bars), COLUMN_PLOT_HEIGHT / ticks[-1]
@@ -74,7 +74,7 @@ def bar_chart(title: str, bars: Sequence[Bar], unit: str = "", chart_id: str = "
         return _empty_chart(title, chart_id)
     bars = sorted(bars, key=lambda bar: -bar.value)
     values = [format_number(bar.value) for bar in bars]
-    ticks, decimals = axis_ticks(bars[0].value)
+    ticks, decimals = axis_ticks(bars[0].value, _counts(bars))
     left, right = BAR_LABELS_WIDTH, WIDTH - 16 - CHAR_WIDTH * max(len(value) for value in values)
     bottom, scale = BAR_TOP + len(bars) * BAR_ROW, (right - left) / ticks[-1]
     body = _bar_axis(ticks, decimals, left, scale, bottom)
@@ -87,18 +87,24 @@ def bar_chart(title: str, bars: Sequence[Bar], unit: str = "", chart_id: str = "
     return _svg(title, _summary(bars, unit, "bij"), chart_id, bottom + BAR_BOTTOM, "staven", body)
 
 
-def axis_ticks(maximum: float) -> Tuple[List[float], int]:
+def axis_ticks(maximum: float, whole: bool = False) -> Tuple[List[float], int]:
     """The values of the gridlines from 0 up to the smallest "nice" maximum >= maximum (3 to 5
-    steps of 1, 2 or 5 × 10^n: 37 → 0-40, 1 → 0-1, 0.3 → 0-0,3), and the decimals they need."""
+    steps of 1, 2 or 5 × 10^n: 37 → 0-40, 1 → 0-1, 0.3 → 0-0,3), and the decimals they need.
+    For counts (`whole`) a step is at least 1: "0,2 gesprekken" means nothing."""
     top = math.floor(math.log10(maximum))
+    lowest = max(top - 2, 0) if whole else top - 2
     candidates = [
         (mantissa * intervals * 10.0**exponent, mantissa, exponent, intervals)
-        for exponent in range(top - 2, top + 2)
+        for exponent in range(lowest, max(top + 2, lowest + 1))
         for mantissa in STEP_MANTISSAS
         for intervals in AXIS_INTERVALS
     ]
     _, mantissa, exponent, intervals = min(c for c in candidates if c[0] >= maximum * (1 - 1e-9))
     return [_power(mantissa * step, exponent) for step in range(intervals + 1)], max(0, -exponent)
+
+
+def _counts(bars: Sequence[Bar]) -> bool:
+    return all(float(bar.value).is_integer() for bar in bars)
 
 
 def format_number(value: float, decimals: int = 2) -> str:

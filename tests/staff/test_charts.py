@@ -198,3 +198,9 @@ def test_numbers_have_a_decimal_comma_and_no_needless_decimals(value, text):
 def test_a_bar_needs_a_finite_value_of_at_least_zero(value):
     with pytest.raises(ValueError):
         Bar("fout", value)
+
+
+def test_counts_get_whole_gridlines():
+    assert axis_ticks(1, whole=True) == ([0.0, 1.0, 2.0, 3.0], 0)
+    assert axis_ticks(2, whole=False)[1] == 1  # 0,5 steps for measured values
+    assert "0,2" not in column_chart("Gesprekken", [Bar("1 dec", 1), Bar("2 dec", 0)])

@@ -1,14 +1,19 @@
 """The staff app's pages in headless Chromium: WCAG 2.1 AA by axe-core on every page, 320 px
 without sideways scrolling, and a helpdesk employee who works by keyboard only: sign in, choose
-a password, open the queue, take a request. Screenshots in var/screenshots/ for review."""
+a password, open the queue, take a request; filter the conversations, read a transcript and tag
+a reply; read a chart and its table. Screenshots in var/screenshots/ for review."""
 
+import time
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from assistant.conversations.feedback import Feedback
+from assistant.conversations.store import ConversationFilter
 from assistant.web.server import web_server_on_free_port
-from tests.support.staff_app import PASSWORD, new_account, staff_stores
+from tests.support.conversations import answered, not_understood, record
+from tests.support.staff_app import PASSWORD, conversation_log, new_account, staff_stores
 from tests.support.widget_page import DESKTOP, Problems, axe_violations, chromium, describe, save_screenshot
 
 PHONE_WIDTH = {"width": 320, "height": 640}
@@ -35,6 +40,17 @@ def callback(stores):
 
 
 @pytest.fixture(scope="module")
+def conversation(stores) -> str:
+    """A conversation of Ede with an answer, a message not understood, and feedback: its reference."""
+    log = conversation_log()
+    now = time.time() - 600
+    record(log, "pagina-ede", answered("Mag mijn zoon mijn pgb krijgen?", now, "pgb_wat", "GM0228"))
+    record(log, "pagina-ede", not_understood("Hoe zit het met de regiotaxi?", now + 60, "GM0228"))
+    log.record_feedback(Feedback("pagina-ede", 1, False, "Dit klopt niet"))
+    return log.conversations(ConversationFilter(scope=["GM0228"]))[1][0].reference
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as browser:
         yield browser
@@ -54,23 +70,26 @@ def sign_in(page: Page, url: str, name: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Aanmelden").click()
 
 
-def pages_of_the_app(url: str, reference: str):
+def pages_of_the_app(url: str, reference: str, conversation: str):
     return {
         "inloggen": f"{url}/beheer/inloggen",
         "overzicht": f"{url}/beheer/",
         "terugbellen": f"{url}/beheer/terugbellen",
         "terugbelverzoek": f"{url}/beheer/terugbellen/{reference}",
+        "gesprekken": f"{url}/beheer/gesprekken",
+        "gesprek": f"{url}/beheer/gesprekken/{conversation}",
+        "cijfers": f"{url}/beheer/cijfers?dagen=7",
         "wachtwoord": f"{url}/beheer/wachtwoord",
     }
 
 
 @pytest.mark.parametrize("viewport, width", [(DESKTOP, "desktop"), (PHONE_WIDTH, "320px")])
-def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callback, viewport, width):
+def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callback, conversation, viewport, width):
     name = f"axe-{width}"
     new_account(stores[0], name)
     checked = new_page(browser, viewport, bypass_csp=True)  # only so that axe-core can be injected
     sign_in(checked, url, name)
-    for title, address in pages_of_the_app(url, callback.reference).items():
+    for title, address in pages_of_the_app(url, callback.reference, conversation).items():
         if title == "inloggen":
             continue
         checked.goto(address)
@@ -123,3 +142,45 @@ def test_a_wrong_password_is_announced(browser, url, stores):
     sign_in(page, url, "verkeerd", "niet mijn wachtwoord")
     expect(page.get_by_role("alert")).to_have_text("Die naam of dat wachtwoord klopt niet.")
     assert page.problems.errors == []
+
+
+def test_conversations_by_keyboard_filter_read_and_tag_a_wrong_answer(browser, url, stores, conversation):
+    new_account(stores[0], "gesprekken-toetsenbord")
+    page = new_page(browser)
+    sign_in(page, url, "gesprekken-toetsenbord")
+    page.get_by_role("link", name="Gesprekken", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Wegwijzer iets niet begreep").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Toon").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("table")).to_contain_text("1 gesprek,")
+    page.get_by_role("link", name=f"gesprek {conversation}").focus()
+    page.keyboard.press("Enter")
+    first = page.locator("#bericht-1")
+    expect(first).to_contain_text("Wat is een pgb?")  # the recognised topic
+    expect(first).to_contain_text("90%")
+    expect(first).to_contain_text('niet geholpen: "Dit klopt niet"')
+    first.get_by_label("Label voor dit antwoord").select_option("fout antwoord")
+    first.get_by_label("het juiste onderwerp").select_option("pgb_familie")
+    first.get_by_role("button", name="Label opslaan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Het label van bericht 1 is opgeslagen.")
+    expect(page.locator("#bericht-1")).to_contain_text('Label "fout antwoord" gezet door gesprekken-toetsenbord')
+    assert page.problems.errors == [] and page.problems.foreign_requests == []
+
+
+def test_a_chart_has_a_name_for_screen_readers_and_its_numbers_in_a_table(browser, url, stores, conversation):
+    new_account(stores[0], "grafiek")
+    page = new_page(browser)
+    sign_in(page, url, "grafiek")
+    page.goto(f"{url}/beheer/cijfers?dagen=7")
+    expect(page.get_by_role("img", name="Gesprekken per dag")).to_be_visible()
+    table = page.get_by_role("table", name="Gesprekken per dag")
+    expect(table).to_be_hidden()
+    page.get_by_text("Cijfers als tabel").first.click()
+    expect(table).to_be_visible()
+    assert sum(int(cell) for cell in table.locator("td").all_inner_texts()) >= 1
+    expect(page.get_by_role("table", name="Gemaskeerd")).to_contain_text("hoe zit het met de regiotaxi?")
+    save_screenshot(page, "beheer-cijfers-tabel-open")
+    assert page.problems.errors == [] and page.problems.foreign_requests == []
