@@ -29,6 +29,7 @@
   ];
   const DETAIL_LINE = /^[^:]+:\s+(.+)$/;
   const MAX_LENGTH = 1000; // characters in a question: MAX_MESSAGE_LENGTH in assistant/limits.py
+  const MAX_COMMENT_LENGTH = 500; // characters in a comment on an answer: MAX_COMMENT in assistant/conversations/feedback.py
   const BURST = 150; // ms: a card comes right after the text it was sent with; both are shown together
   const TYPING_TIMEOUT = 30000; // ms without an answer before the typing indicator stops
 
@@ -55,6 +56,15 @@
     quickReplies: "Kies een antwoord",
     card: "Contactgegevens",
     newWindow: " (opent in een nieuw venster)",
+    feedbackQuestion: "Heeft dit antwoord u geholpen?",
+    yes: "Ja",
+    no: "Nee",
+    feedbackThanks: "Bedankt voor uw reactie.",
+    feedbackNotSent: "Geen verbinding. Uw reactie is nog niet verstuurd. Probeer het zo opnieuw.",
+    commentLabel: "Wilt u nog iets zeggen over dit antwoord? (niet verplicht)",
+    commentAtLimit: `Uw reactie is zo lang als kan: hoogstens ${MAX_COMMENT_LENGTH} tekens. Maak hem korter om nog iets toe te voegen.`,
+    sendComment: "Verstuur reactie",
+    commentSent: "Uw reactie is verstuurd.",
   };
 
   // ---- Stored conversation (sessionStorage: kept while the browser tab is open) ----
@@ -64,7 +74,7 @@
       const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY));
       if (saved && saved.sessionId && Array.isArray(saved.messages)) return saved;
     } catch (error) { /* no storage or broken data: start again */ }
-    return { sessionId: newSessionId(), messages: [], open: options.open, draft: "" };
+    return { sessionId: newSessionId(), messages: [], open: options.open, draft: "", turns: 0 };
   }
 
   function save() {
@@ -198,6 +208,7 @@
   let greetedSession = null;
   let pending = []; // bot messages of the current burst
   let burstTimer = null;
+  let feedbackGroups = 0; // numbers the ids inside each feedback group
 
   function buildWidget() {
     const root = element("div", "wegwijzer");
@@ -262,6 +273,7 @@
     if (message.text) item.append(richText(message.text));
     if (message.card) item.append(contactCard(message.card));
     if (message.quickReplies && message.quickReplies.length) item.append(quickReplies(message.quickReplies));
+    if (message.feedback) item.append(feedbackGroup(message));
     ui.log.append(item);
     ui.log.scrollTop = ui.log.scrollHeight;
   }
@@ -297,6 +309,9 @@
     const data = { message, session_id: state.sessionId };
     if (options.gemeente) data.metadata = { gemeente: options.gemeente };
     socket.emit("user_uttered", data);
+    // The server numbers the turns the same way: feedback names its answer by this number.
+    state.turns = (state.turns || 0) + 1;
+    save();
   }
 
   function send(message, shownText) {
@@ -320,6 +335,7 @@
       message.quickReplies = data.quick_replies.map((reply) => ({ title: String(reply.title), payload: String(reply.payload) }));
     }
     if (data.custom && data.custom.type === "contact_card") message.card = data.custom;
+    if (data.custom && data.custom.type === "feedback_request") message.feedback = { turn: state.turns || 0 };
     return message;
   }
 
@@ -345,13 +361,19 @@
     burstTimer = setTimeout(showPending, BURST);
   }
 
+  // A feedback request shows nothing of its own: it asks about the answer shown just before it.
   function showPending() {
     const details = new Set(pending.flatMap((message) => (message.card ? [...cardDetails(message.card)] : [])));
-    const messages = pending.map((message) => withoutCardDetails(message, details)).filter((message) => message.text || message.card);
+    const messages = [];
+    for (const message of pending.map((message) => withoutCardDetails(message, details))) {
+      if (message.feedback && messages.length) messages[messages.length - 1].feedback = message.feedback;
+      else if (message.feedback) askAboutLastAnswer(message.feedback);
+      else if (message.text || message.card) messages.push(message);
+    }
     pending = [];
     if (messages.length === 0) return;
     setTyping(false);
-    if (ui.status.textContent === texts.noAnswer) setStatus("");
+    if ([texts.noAnswer, texts.feedbackThanks, texts.commentSent].includes(ui.status.textContent)) setStatus("");
     messages.forEach(remember);
   }
 
@@ -379,7 +401,7 @@
   }
 
   function restartConversation() {
-    state = { sessionId: newSessionId(), messages: [], open: true, draft: "" };
+    state = { sessionId: newSessionId(), messages: [], open: true, draft: "", turns: 0 };
     save();
     ui.log.replaceChildren();
     ui.input.value = "";
@@ -387,6 +409,109 @@
     setTyping(false);
     if (connected()) socket.emit("session_request", { session_id: state.sessionId });
     ui.input.focus();
+  }
+
+  // ---- Feedback on an answer: "Heeft dit antwoord u geholpen?" ----
+
+  // The state lives in the message (message.feedback: turn, helped, commented), so that a
+  // reload shows each group as it was.
+  function feedbackGroup(message) {
+    const group = element("div", "wegwijzer__feedback");
+    const id = `wegwijzer-feedback-${++feedbackGroups}`;
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-labelledby", `${id}-question`);
+    group.setAttribute("aria-live", "off"); // the log would read out every change; the status says it once
+    showFeedback(group, message, id);
+    return group;
+  }
+
+  function showFeedback(group, message, id) {
+    const question = element("p", "wegwijzer__feedback-question", texts.feedbackQuestion);
+    question.id = `${id}-question`;
+    const parts = [question];
+    const feedback = message.feedback;
+    if (feedback.helped === undefined) {
+      parts.push(feedbackChoices(group, message, id));
+    } else {
+      parts.push(element("p", "wegwijzer__feedback-done", texts.feedbackThanks));
+      parts.push(feedback.commented ? element("p", "wegwijzer__feedback-done", texts.commentSent) : commentForm(group, message, id));
+    }
+    group.replaceChildren(...parts);
+  }
+
+  function feedbackChoices(group, message, id) {
+    const choices = element("div", "wegwijzer__feedback-choices");
+    for (const [text, helped] of [[texts.yes, true], [texts.no, false]]) {
+      const choice = button(text, "secondary-action");
+      choice.addEventListener("click", () => answerFeedback(group, message, id, helped));
+      choices.append(choice);
+    }
+    return choices;
+  }
+
+  function commentForm(group, message, id) {
+    const form = element("form", "wegwijzer__comment");
+    const label = element("label", "utrecht-form-label", texts.commentLabel);
+    label.htmlFor = `${id}-comment`;
+    // The Utrecht textbox (the vendor bundle has no textarea), made to hold lines in widget.css.
+    const box = element("textarea", "utrecht-textbox wegwijzer__comment-box");
+    Object.assign(box, { id: `${id}-comment`, rows: 3, maxLength: MAX_COMMENT_LENGTH });
+    const limit = element("p", "wegwijzer__limit");
+    limit.id = `${id}-limit`;
+    limit.setAttribute("aria-live", "polite");
+    box.setAttribute("aria-describedby", limit.id);
+    box.addEventListener("input", () => showLimitOf(box, limit, texts.commentAtLimit));
+    const submit = element("button", "utrecht-button utrecht-button--secondary-action wegwijzer__button", texts.sendComment);
+    submit.type = "submit";
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      sendComment(group, message, id, box);
+    });
+    form.append(label, box, limit, submit);
+    return form;
+  }
+
+  // Focus goes to the comment box that takes the buttons' place, not to the top of the page.
+  function answerFeedback(group, message, id, helped) {
+    if (!emitFeedback({ turn: message.feedback.turn, helped })) return;
+    message.feedback.helped = helped;
+    save();
+    showFeedback(group, message, id);
+    setStatus(texts.feedbackThanks);
+    group.querySelector("textarea").focus();
+  }
+
+  function sendComment(group, message, id, box) {
+    const comment = box.value.trim();
+    if (!comment) {
+      box.focus(); // nothing to send: the comment is not required
+      return;
+    }
+    if (!emitFeedback({ turn: message.feedback.turn, helped: message.feedback.helped, comment })) return;
+    message.feedback.commented = true;
+    save();
+    showFeedback(group, message, id);
+    setStatus(texts.commentSent);
+    ui.input.focus(); // the form is gone; the conversation goes on in the text box
+  }
+
+  // The server does not answer: the widget thanks the resident itself.
+  function emitFeedback(feedback) {
+    if (!connected()) {
+      setStatus(texts.feedbackNotSent);
+      return false;
+    }
+    socket.emit("feedback", { session_id: state.sessionId, ...feedback });
+    return true;
+  }
+
+  // A request that comes after its answer was shown (a slow server) still asks about that answer.
+  function askAboutLastAnswer(feedback) {
+    const answer = state.messages[state.messages.length - 1];
+    if (!answer || answer.from !== "bot" || answer.feedback) return;
+    answer.feedback = feedback;
+    save();
+    ui.log.lastElementChild.append(feedbackGroup(answer));
   }
 
   // ---- Connection ----
@@ -405,13 +530,19 @@
     socket.on("disconnect", () => { lost = true; setTyping(false); setStatus(texts.disconnected); });
     socket.on("connect_error", () => { lost = true; setStatus(texts.disconnected); });
     socket.io.on("reconnect_attempt", () => {
-      if (ui.status.textContent !== texts.notSent) setStatus(`${texts.disconnected} ${texts.reconnecting}`);
+      if (![texts.notSent, texts.feedbackNotSent].includes(ui.status.textContent)) {
+        setStatus(`${texts.disconnected} ${texts.reconnecting}`);
+      }
     });
   }
 
   function showLimit() {
-    const text = ui.input.value.length >= MAX_LENGTH ? texts.atLimit : "";
-    if (ui.limit.textContent !== text) ui.limit.textContent = text;
+    showLimitOf(ui.input, ui.limit, texts.atLimit);
+  }
+
+  function showLimitOf(box, limit, atLimit) {
+    const text = box.value.length >= box.maxLength ? atLimit : "";
+    if (limit.textContent !== text) limit.textContent = text;
   }
 
   function bindEvents() {
