@@ -17,18 +17,19 @@ from assistant.conversations.store import (
     CONVERSATIONS,
     HELPED,
     MESSAGES,
+    NATIONAL,
     NOT_UNDERSTOOD_MESSAGES,
     PERSON_CONVERSATIONS,
     TIME_ZONE,
     TOPIC,
     ConversationLog,
-    ConversationRow,
     DayCountRow,
     TurnRow,
 )
 from assistant.conversations.turns import NOT_UNDERSTOOD
 
 TOP = 10
+TEXT_DAYS = 30  # texts are kept as long as their conversation: 30 days (conversation_days in endpoints.yml)
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,7 @@ def figures(log: ConversationLog, scope: Optional[Sequence[str]], period: Period
     with Session(log.engine) as session:
         counts = session.query(DayCountRow.day, DayCountRow.measure, DayCountRow.key, func.sum(DayCountRow.count))
         counts = counts.filter(DayCountRow.day >= period.first, DayCountRow.day <= period.last)
-        if scope is not None:
-            counts = counts.filter(DayCountRow.municipality_code.in_(list(scope)))
+        counts = counts.filter(DayCountRow.municipality_code.in_([NATIONAL] if scope is None else list(scope)))
         for day, measure, key, count in counts.group_by(DayCountRow.day, DayCountRow.measure, DayCountRow.key):
             if measure == TOPIC:
                 found.topics[key] += count
@@ -109,17 +109,15 @@ def figures(log: ConversationLog, scope: Optional[Sequence[str]], period: Period
 
 
 def _not_understood_texts(session: Session, scope: Optional[Sequence[str]], period: Period) -> List[Tuple[str, int]]:
-    """The messages (masked, still kept) that were not understood most often, alike when they
-    differ only in capitals or spaces at the ends."""
-    start, end = period.bounds()
+    """The messages (masked) of the period's last TEXT_DAYS days that were not understood most
+    often, alike when they differ only in capitals or spaces at the ends."""
+    start, end = Period(max(period.first, period.last - timedelta(days=TEXT_DAYS - 1)), period.last).bounds()
     text = func.lower(func.trim(TurnRow.text))
-    query = (
-        session.query(text, func.count())
-        .join(ConversationRow, TurnRow.conversation_id == ConversationRow.id)
-        .filter(TurnRow.outcome == NOT_UNDERSTOOD, TurnRow.at >= start, TurnRow.at < end, TurnRow.text.isnot(None))
+    query = session.query(text, func.count()).filter(
+        TurnRow.outcome == NOT_UNDERSTOOD, TurnRow.at >= start, TurnRow.at < end, TurnRow.text.isnot(None)
     )
     if scope is not None:
-        query = query.filter(ConversationRow.municipality_code.in_(list(scope)))
+        query = query.filter(TurnRow.municipality_code.in_(list(scope)))
     return [(row[0], row[1]) for row in query.group_by(text).order_by(func.count().desc(), text).limit(TOP)]
 
 
@@ -127,6 +125,5 @@ def topics_seen(log: ConversationLog, scope: Optional[Sequence[str]]) -> List[st
     """The topics that answered a message in `scope`: the choices of the conversations filter."""
     with Session(log.engine) as session:
         query = session.query(DayCountRow.key).filter(DayCountRow.measure == TOPIC).distinct()
-        if scope is not None:
-            query = query.filter(DayCountRow.municipality_code.in_(list(scope)))
+        query = query.filter(DayCountRow.municipality_code.in_([NATIONAL] if scope is None else list(scope)))
         return sorted(row[0] for row in query)

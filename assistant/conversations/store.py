@@ -47,6 +47,7 @@ from assistant.conversations.turns import ANSWERED, NO_SUBJECT, NOT_UNDERSTOOD, 
 Base = declarative_base()
 TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 UNKNOWN = ""  # the municipality of a conversation that has not named one
+NATIONAL = "*"  # every conversation is counted under its municipality and under this: the country's figures
 
 # What the figures count per day (DayCountRow.measure); TOPIC and HELPED with a key.
 CONVERSATIONS = "gesprekken"
@@ -82,6 +83,7 @@ class TurnRow(Base):
     conversation_id = Column(Integer, ForeignKey("wegwijzer_conversations.id"), nullable=False)
     position = Column(Integer, nullable=False)  # the n-th message of the conversation, from 1
     at = Column(Float, nullable=False)
+    municipality_code = Column(String(8))  # the conversation's, for the figures page's not-understood messages
     text = Column(Text)  # masked; None once the conversation expired
     topic = Column(String(160), nullable=False)
     confidence = Column(Float, nullable=False)
@@ -97,6 +99,7 @@ class TurnRow(Base):
         UniqueConstraint("conversation_id", "position", name="wegwijzer_turns_position"),
         Index("wegwijzer_turns_by_topic", "topic", "conversation_id"),
         Index("wegwijzer_turns_by_outcome", "outcome", "at"),
+        Index("wegwijzer_turns_by_municipality", "municipality_code", "outcome", "at"),
         Index("wegwijzer_turns_by_tag", "tag", "at"),
     )
 
@@ -108,6 +111,7 @@ class DayCountRow(Base):
     measure = Column(String(16), primary_key=True)
     key = Column(String(160), primary_key=True)
     count = Column(Integer, nullable=False)
+    __table_args__ = (Index("wegwijzer_day_counts_by_municipality", "municipality_code", "day"),)
 
 
 CountKey = Tuple[date, str, str]  # day, measure, key
@@ -163,6 +167,28 @@ class FlaggedMessage:
     tag: str
     tag_topic: Optional[str]
     at: datetime
+
+
+def day_counts(turns: Iterable[TurnRow], wanted_person: bool) -> Counter:
+    """The day counts of one conversation's turns (in order, the widget's opening left out):
+    (day, measure, key) -> count. The one place that says what the figures count."""
+    counts: Counter = Counter()
+    first_day: Optional[date] = None
+    for turn in turns:
+        day = local_day(turn.at)
+        first_day = first_day or day
+        counts[(day, MESSAGES, "")] += 1
+        if turn.outcome == ANSWERED and turn.topic not in NO_SUBJECT:
+            counts[(day, TOPIC, turn.topic)] += 1
+        if turn.outcome == NOT_UNDERSTOOD:
+            counts[(day, NOT_UNDERSTOOD_MESSAGES, "")] += 1
+        if turn.helped is not None:
+            counts[(day, HELPED, "ja" if turn.helped else "nee")] += 1
+    if first_day is not None:
+        counts[(first_day, CONVERSATIONS, "")] += 1
+        if wanted_person:
+            counts[(first_day, PERSON_CONVERSATIONS, "")] += 1
+    return counts
 
 
 def local_day(timestamp: float) -> date:
@@ -258,6 +284,9 @@ class ConversationLog:
         if conversation.municipality_code is None:
             named = code_for_name(turn.municipality_name) if turn.municipality_name else None
             conversation.municipality_code = turn.municipality_code or named
+            if conversation.municipality_code:  # the turns before it was named are the municipality's too
+                earlier = session.query(TurnRow).filter(TurnRow.conversation_id == conversation.id)
+                earlier.update({TurnRow.municipality_code: conversation.municipality_code}, synchronize_session=False)
         position = (session.query(func.max(TurnRow.position)).filter_by(conversation_id=conversation.id).scalar()) or 0
         outcome = turn.outcome
         session.add(
@@ -265,6 +294,7 @@ class ConversationLog:
                 conversation_id=conversation.id,
                 position=position + 1,
                 at=turn.at,
+                municipality_code=conversation.municipality_code,
                 text=turn.text,
                 topic=turn.topic[:160],
                 confidence=turn.confidence,
@@ -289,23 +319,8 @@ class ConversationLog:
 
     def _contributions(self, session: Session, conversation: ConversationRow) -> Tuple[str, Counter]:
         """What this conversation adds to the day counts, and under which municipality."""
-        counts: Counter = Counter()
         turns = session.query(TurnRow).filter(TurnRow.conversation_id == conversation.id, TurnRow.outcome != OPENING)
-        first_day: Optional[date] = None
-        for turn in turns.order_by(TurnRow.position):
-            day = local_day(turn.at)
-            first_day = first_day or day
-            counts[(day, MESSAGES, "")] += 1
-            if turn.outcome == ANSWERED and turn.topic not in NO_SUBJECT:
-                counts[(day, TOPIC, turn.topic)] += 1
-            if turn.outcome == NOT_UNDERSTOOD:
-                counts[(day, NOT_UNDERSTOOD_MESSAGES, "")] += 1
-            if turn.helped is not None:
-                counts[(day, HELPED, "ja" if turn.helped else "nee")] += 1
-        if first_day is not None:
-            counts[(first_day, CONVERSATIONS, "")] += 1
-            if conversation.wanted_person:
-                counts[(first_day, PERSON_CONVERSATIONS, "")] += 1
+        counts = day_counts(turns.order_by(TurnRow.position), conversation.wanted_person)
         return conversation.municipality_code or UNKNOWN, counts
 
     def _count_changes(self, session: Session, conversation: ConversationRow, before: Tuple[str, Counter]) -> None:
@@ -315,6 +330,7 @@ class ConversationLog:
         for sign, (code, counts) in ((-1, before), (1, after)):
             for key, count in counts.items():
                 changes[(code, key)] += sign * count
+                changes[(NATIONAL, key)] += sign * count
         for (code, (day, measure, key)), change in changes.items():
             if change:
                 self._add_count(session, day, code, measure, key, change)
