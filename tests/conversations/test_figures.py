@@ -80,3 +80,20 @@ def test_texts_of_expired_conversations_go_but_their_counts_stay(log):
     log.expire(["b"])
     ede = figures(log, ["GM0228"], WEEK)
     assert ede.total(NOT_UNDERSTOOD_MESSAGES) == 2 and ede.not_understood_texts == []
+
+
+def test_on_postgresql_the_same_seeding_gives_the_same_figures(tmp_path, postgres_url):
+    sqlite_log = ConversationLog(f"sqlite:///{tmp_path / 'log.db'}")
+    postgres_log = ConversationLog(postgres_url)
+    for log in (sqlite_log, postgres_log):
+        record(log, "a", answered("Wat is een pgb?", at(0), "pgb_wat", "GM0228"))
+        record(log, "b", not_understood("Hoe zit dat?", at(0, 23.5)))
+        record(log, "b", [user("Ede", "inform_gemeente", at(1)), slot("gemeente", "Ede"), *wants_a_person(at(1, 2))])
+        log.record_feedback(Feedback("a", 1, True, None))
+        log.record_feedback(Feedback("a", 1, False, "toch niet"))
+    on_sqlite, on_postgres = (figures(log, ["GM0228"], WEEK) for log in (sqlite_log, postgres_log))
+    assert on_postgres.per_day == on_sqlite.per_day and on_postgres.topics == on_sqlite.topics
+    assert (on_postgres.helped, on_postgres.not_understood_texts) == (on_sqlite.helped, on_sqlite.not_understood_texts)
+    assert on_postgres.total(CONVERSATIONS) == 2 and on_postgres.helped["nee"] == 1
+    national = figures(postgres_log, None, WEEK)
+    assert national.total(MESSAGES) == 4 and topics_seen(postgres_log, None) == ["pgb_wat"]
