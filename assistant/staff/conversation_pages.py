@@ -8,7 +8,7 @@ Opening a transcript and exporting are written to the audit log.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
 import yaml
@@ -17,7 +17,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.conversations.figures import topics_seen
-from assistant.conversations.store import TAGS, TIME_ZONE, ConversationFilter, ConversationLog, FlaggedMessage
+from assistant.conversations.store import (
+    TAGS,
+    TIME_ZONE,
+    ConversationFilter,
+    ConversationLog,
+    ConversationView,
+    FlaggedMessage,
+    TurnView,
+)
 from assistant.conversations.topics import topic_choices, topic_name
 from assistant.staff.accounts import BEHEERDER, HELPDESK, StaffSession, StaffStore
 from assistant.staff.pages import PREFIX, download, page, scope, signed_in_as
@@ -111,9 +119,9 @@ def add_conversation_pages(pages: Blueprint, staff: StaffStore, log: Conversatio
     @pages.get("/gesprekken/<reference>")
     @reads_residents
     async def transcript(request: Request, session: StaffSession, reference: str) -> HTTPResponse:
-        found = await blocking(log.conversation, reference[:16])
-        if found is None or not _visible(session, found[0].municipality_code):
-            return page("fout.html", session, status=404, melding="Dit gesprek bestaat niet (meer).")
+        found = await blocking(_visible_conversation, log, session, reference)
+        if found is None:
+            return _gone(session)
         conversation, turns = found
         await blocking(
             staff.audit, session.account, "bekeken", f"gesprek {reference}", conversation.municipality_code or ""
@@ -132,9 +140,9 @@ def add_conversation_pages(pages: Blueprint, staff: StaffStore, log: Conversatio
     @pages.post("/gesprekken/<reference>")
     @reads_residents
     async def tag(request: Request, session: StaffSession, reference: str) -> HTTPResponse:
-        found = await blocking(log.conversation, reference[:16])
-        if found is None or not _visible(session, found[0].municipality_code):
-            return page("fout.html", session, status=404, melding="Dit gesprek bestaat niet (meer).")
+        found = await blocking(_visible_conversation, log, session, reference)
+        if found is None:
+            return _gone(session)
         chosen = request.form.get("label") or None
         position = request.form.get("positie", "")
         if (chosen is not None and chosen not in TAGS) or not position.isdigit():
@@ -167,8 +175,21 @@ def suggestions_file(flagged: List[FlaggedMessage], exported_by: str) -> str:
     return header + yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True, sort_keys=False)
 
 
-def _visible(session: StaffSession, municipality_code: Optional[str]) -> bool:
-    return session.account.sees_all or (municipality_code is not None and session.account.may_see(municipality_code))
+def _visible_conversation(
+    log: ConversationLog, session: StaffSession, reference: str
+) -> Optional[Tuple[ConversationView, List[TurnView]]]:
+    """The conversation with its turns when it is kept and the account may see its municipality
+    (a conversation without one only a beheerder); else None."""
+    found = log.conversation(reference[:16])
+    if found is None:
+        return None
+    code = found[0].municipality_code
+    return found if session.account.sees_all or (code is not None and session.account.may_see(code)) else None
+
+
+def _gone(session: StaffSession) -> HTTPResponse:
+    """A conversation that does not exist, expired, or of another municipality: the same answer."""
+    return page("fout.html", session, status=404, melding="Dit gesprek bestaat niet (meer).")
 
 
 def _day(text: Optional[str]) -> Optional[date]:
