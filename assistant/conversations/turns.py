@@ -4,13 +4,16 @@ Plain Python on dicts, without Rasa, so that the staff app and the tests can use
 
 A turn's outcome is what the staff app counts:
 - "beantwoord": an answer (a topic, a knowledge-base entry, a flow step);
-- "niet begrepen": Wegwijzer was not sure ("Bedoelt u …?") or had no answer;
+- "niet begrepen": Wegwijzer was not sure ("Bedoelt u …?") or had no answer, also for a
+  message outside its subjects that it could not send to another organisation;
 - "mens": the resident asked for a person or a call back, or was offered one after failing twice;
 - "opening": the widget's automatic first message, which the resident did not type.
 """
 
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from assistant.conversations.feedback import FEEDBACK_REQUEST
 
 ANSWERED = "beantwoord"
 NOT_UNDERSTOOD = "niet begrepen"
@@ -22,6 +25,7 @@ WIDGET_OPENING = "/greet"  # what the widget sends when it opens (widget.js gree
 KNOWLEDGE_INTENT = "kennis"  # the knowledge base's retrieval intent: the topic is kennis/<entry id>
 ENTRY_ENTITY = "kennis_vraag"  # a button to a knowledge-base entry names it in this entity
 NOT_SURE_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 PERSON_INTENTS = frozenset({"human_handover", "callback_request"})
 PERSON_ACTIONS = frozenset({"action_offer_human", "handover_form", "callback_form"})
 NOT_UNDERSTOOD_ACTIONS = frozenset(
@@ -46,6 +50,7 @@ class Turn:
     municipality_name: Optional[str] = None  # a municipality the conversation named during this turn
     replies: List[str] = field(default_factory=list)
     actions: List[str] = field(default_factory=list)
+    answered: bool = False  # a reply asked for feedback: an answer (FEEDBACK_REQUEST)
 
     @property
     def outcome(self) -> str:
@@ -54,6 +59,8 @@ class Turn:
         if self.topic in PERSON_INTENTS or PERSON_ACTIONS.intersection(self.actions):
             return PERSON
         if self.topic == NOT_SURE_INTENT or NOT_UNDERSTOOD_ACTIONS.intersection(self.actions):
+            return NOT_UNDERSTOOD
+        if self.topic == OUT_OF_SCOPE_INTENT and not self.answered:  # no other organisation's door either
             return NOT_UNDERSTOOD
         return ANSWERED
 
@@ -69,6 +76,8 @@ def read_turns(events: Iterable[Dict[str, Any]]) -> Tuple[List[Turn], List[str]]
             turns.append(_turn(event))
         elif kind == "bot" and isinstance(event.get("text"), str) and event["text"]:
             (turns[-1].replies if turns else earlier_replies).append(event["text"])
+        elif kind == "bot" and turns and (event.get("data") or {}).get("custom") == FEEDBACK_REQUEST:
+            turns[-1].answered = True
         elif kind == "action" and turns and isinstance(event.get("name"), str):
             turns[-1].actions.append(event["name"])
         elif (

@@ -3,7 +3,7 @@ conversation belongs to, feedback, tags, expiry, and the filters of the staff ap
 
 import pytest
 
-from assistant.conversations.feedback import Feedback
+from assistant.conversations.feedback import FEEDBACK_REQUEST, Feedback
 from assistant.conversations.store import ConversationFilter, ConversationLog
 from assistant.conversations.turns import ANSWERED, NOT_UNDERSTOOD, PERSON, read_turns, recognised_topic
 from tests.support.conversations import action, answered, bot, not_understood, record, slot, user, wants_a_person
@@ -38,6 +38,10 @@ def test_outcomes_not_understood_and_a_person():
     assert [turn.outcome for turn in turns] == [NOT_UNDERSTOOD, PERSON, ANSWERED]
     offered, _ = read_turns([user("nee", "deny", T0), action("action_offer_human")])
     assert offered[0].outcome == PERSON
+    door = {"event": "bot", "text": None, "data": {"custom": FEEDBACK_REQUEST}}
+    outside, _ = read_turns([user("asdf", "out_of_scope", T0), bot("Daar kan ik u niet mee helpen.")])
+    other_door, _ = read_turns([user("kinderbijslag?", "out_of_scope", T0), bot("Daarvoor kunt u bij de SVB"), door])
+    assert (outside[0].outcome, other_door[0].outcome) == (NOT_UNDERSTOOD, ANSWERED)
 
 
 def test_the_knowledge_base_topic_is_the_entry_from_the_button_or_the_selector():
