@@ -6,6 +6,8 @@ Starts both servers on free ports with a temporary tracker database, as
 
 import asyncio
 import sqlite3
+import time
+from typing import Callable
 
 import pytest
 
@@ -153,6 +155,14 @@ def test_socketio_client_receives_the_reply(servers):
     assert "persoonsgebonden budget" in replies[0]["text"]
 
 
+def eventually(found: Callable[[], list], seconds: float = 5.0) -> list:
+    """What `found` gives once it is not empty, asking again for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not (result := found()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return result
+
+
 def test_an_answer_asks_for_feedback_and_the_feedback_is_kept_masked_for_its_own_conversation(servers):
     async def talk() -> str:
         async with widget_session(servers["url"]) as resident, widget_session(servers["url"]) as other:
@@ -168,6 +178,8 @@ def test_an_answer_asks_for_feedback_and_the_feedback_is_kept_masked_for_its_own
 
     asyncio.run(talk())
     log = ConversationLog(f"sqlite:///{servers['tracker_db']}")
-    [conversation] = log.conversations(ConversationFilter(feedback="nee"))[1]
+    [conversation] = eventually(
+        lambda: log.conversations(ConversationFilter(feedback="nee"))[1]
+    )  # written in the background
     [turn] = log.conversation(conversation.reference)[1]
     assert (turn.text, turn.helped, turn.comment) == ("wat is een pgb", False, "Bel mij op [telefoonnummer]")
