@@ -169,6 +169,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         new_events = list(super()._additional_events(session, tracker))
         earlier_events = islice(tracker.events, len(tracker.events) - len(new_events))
         stored = list(protect_events([event.as_dict() for event in new_events], last_requested_slot(earlier_events)))
-        self._stored.setdefault(tracker.sender_id, []).extend(stored)
+        self._stored[tracker.sender_id] = stored  # a write tried again replaces, never adds to, the last attempt's
         for data in stored:
             yield Event.from_parameters(data)

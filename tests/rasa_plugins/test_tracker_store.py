@@ -4,6 +4,7 @@ form's name, phone number and question sealed or hidden."""
 import asyncio
 import json
 import sqlite3
+import threading
 import time
 from typing import List, Sequence
 
@@ -353,6 +354,17 @@ def test_a_locked_database_is_tried_again_then_reported_and_not_read_as_a_new_co
         locker.execute("ROLLBACK")
         locker.close()
     assert asyncio.run(store.retrieve(SENDER)).latest_action_name == "utter_greet" and store_is_up()
+
+
+def test_a_write_tried_again_adds_its_turn_to_the_conversation_log_once(store, domain, database):
+    asyncio.run(store.save(a_turn(domain, "eerst")))  # tables made, expired conversations checked
+    locker = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")  # others may read (the save counts its events), not write
+    threading.Timer(1.0, lambda: locker.execute("ROLLBACK")).start()  # after the first attempt failed
+    asyncio.run(store.save(a_turn(domain)))
+    locker.close()
+    _, logged = store.log.conversations(ConversationFilter())
+    assert [conversation.messages for conversation in logged] == [1, 1]
 
 
 def test_a_read_only_database_does_not_lose_a_turn_silently(domain, database):
