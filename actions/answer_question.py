@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ENTRY_ENTITY, entry_button
+from actions.fallback import entry_button
 from actions.feedback import ask_if_it_helped
 from actions.guided_form import button
 from actions.services import local_context, municipality_and_override, municipality_named_in
@@ -19,7 +19,7 @@ from assistant.content.answers import (
     topics,
 )
 from assistant.content.contact import answer_contact_text
-from assistant.content.knowledge import RETRIEVAL_INTENT, entries, knowledge_answer
+from assistant.content.knowledge import ENTRY_ENTITY, RETRIEVAL_INTENT, entries, knowledge_answer
 from assistant.content.labels import labels
 from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for

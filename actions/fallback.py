@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.guided_form import button, latest_text
 from assistant.content.answers import DUTCH, message
-from assistant.content.knowledge import RETRIEVAL_INTENT, entries
+from assistant.content.knowledge import ENTRY_ENTITY, RETRIEVAL_INTENT, entries
 from assistant.content.labels import labels
 from assistant.content.language import LANGUAGE, conversation_language
 from assistant.content.right_doors import door_answer, door_for
@@ -18,8 +18,6 @@ from assistant.content.right_doors import door_answer, door_for
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.05
 ENTRIES_SUGGESTED = 2  # knowledge-base entries among the suggestions, where the knowledge base is likely
-# A button to a knowledge-base entry names it in this entity; typed questions go through the knowledge selector.
-ENTRY_ENTITY = "kennis_vraag"
 
 
 def entry_button(entry_id: str, language: str = DUTCH) -> Dict[Text, Any]:

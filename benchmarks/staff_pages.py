@@ -26,7 +26,15 @@ from typing import Dict, Iterator, List, Tuple
 import requests
 
 from assistant.content import municipal_directory
-from assistant.conversations.store import NATIONAL, ConversationLog, ConversationRow, DayCountRow, TurnRow, day_counts
+from assistant.conversations.store import (
+    NATIONAL,
+    ConversationLog,
+    ConversationRow,
+    DayCountRow,
+    TurnRow,
+    day_counts,
+    feedback_summary,
+)
 from assistant.conversations.turns import ANSWERED, NOT_UNDERSTOOD, PERSON
 from assistant.settings import TRACKER_DB
 from assistant.web.server import web_server_on_free_port
@@ -50,7 +58,6 @@ def seed(log: ConversationLog, conversations: int, municipalities: List[str]) ->
         start = now - rng.random() * DAYS * 86400
         turns = [_turn(rng, number, code, position, start + position * 40) for position in range(1, rng.randint(2, 7))]
         wanted_person = any(turn["outcome"] == PERSON for turn in turns)
-        feedback = {turn["helped"] for turn in turns} - {None}
         conversation_rows.append(
             {
                 "id": number,
@@ -62,7 +69,7 @@ def seed(log: ConversationLog, conversations: int, municipalities: List[str]) ->
                 "messages": len(turns),
                 "not_understood": sum(turn["outcome"] == NOT_UNDERSTOOD for turn in turns),
                 "wanted_person": wanted_person,
-                "feedback": {(True,): "ja", (False,): "nee"}.get(tuple(feedback), "beide" if feedback else None),
+                "feedback": feedback_summary(turn["helped"] for turn in turns),
                 "expired": False,
             }
         )

@@ -191,6 +191,12 @@ def day_counts(turns: Iterable[TurnRow], wanted_person: bool) -> Counter:
     return counts
 
 
+def feedback_summary(helped: Iterable[Optional[bool]]) -> Optional[str]:
+    """A conversation's feedback for the filter: "ja", "nee", "beide", or None without any."""
+    given = set(helped) - {None}
+    return {(True,): "ja", (False,): "nee"}.get(tuple(given), "beide" if given else None)
+
+
 def local_day(timestamp: float) -> date:
     return datetime.fromtimestamp(timestamp, TIME_ZONE).date()
 
@@ -238,9 +244,8 @@ class ConversationLog:
                 return False
             before = self._contributions(session, conversation)
             turn.helped, turn.comment = feedback.helped, feedback.comment
-            given = {row.helped for row in session.query(TurnRow).filter(TurnRow.conversation_id == conversation.id)}
-            given.discard(None)
-            conversation.feedback = {(True,): "ja", (False,): "nee"}.get(tuple(given), "beide" if given else None)
+            turns = session.query(TurnRow.helped).filter(TurnRow.conversation_id == conversation.id)
+            conversation.feedback = feedback_summary(row.helped for row in turns)
             self._count_changes(session, conversation, before)
             session.commit()
         return True

@@ -35,5 +35,5 @@ def topic_choices() -> List[Tuple[str, str]]:
     """Every topic an answer can have, (topic, name), the intents first: for the staff's
     "which topic should it have been"."""
     intents = sorted(labels().items(), key=lambda item: item[1])
-    knowledge = sorted(((f"{RETRIEVAL_INTENT}/{key}", topic_name(f"{RETRIEVAL_INTENT}/{key}")) for key in entries()))
-    return [(key, name) for key, name in intents if isinstance(name, str)] + sorted(knowledge, key=lambda item: item[1])
+    knowledge = [(f"{RETRIEVAL_INTENT}/{key}", topic_name(f"{RETRIEVAL_INTENT}/{key}")) for key in entries()]
+    return intents + sorted(knowledge, key=lambda item: item[1])

@@ -13,7 +13,10 @@ A turn's outcome is what the staff app counts:
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from assistant.content.knowledge import ENTRY_ENTITY, RETRIEVAL_INTENT
 from assistant.conversations.feedback import FEEDBACK_REQUEST
+from assistant.flows.gemeente import GEMEENTE
+from assistant.flows.session_start import METADATA_KEY
 
 ANSWERED = "beantwoord"
 NOT_UNDERSTOOD = "niet begrepen"
@@ -22,8 +25,6 @@ OPENING = "opening"
 OUTCOMES = (ANSWERED, NOT_UNDERSTOOD, PERSON)
 
 WIDGET_OPENING = "/greet"  # what the widget sends when it opens (widget.js greetWhenNew)
-KNOWLEDGE_INTENT = "kennis"  # the knowledge base's retrieval intent: the topic is kennis/<entry id>
-ENTRY_ENTITY = "kennis_vraag"  # a button to a knowledge-base entry names it in this entity
 NOT_SURE_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 PERSON_INTENTS = frozenset({"human_handover", "callback_request"})
@@ -35,7 +36,6 @@ NOT_UNDERSTOOD_ACTIONS = frozenset(
 NO_SUBJECT = frozenset(
     {"greet", "goodbye", "thanks", "affirm", "deny", "dont_know", "stop", "go_back", "inform_gemeente", ""}
 )
-MUNICIPALITY_SLOT = "gemeente"  # the municipality's official name, once known
 
 
 @dataclass
@@ -80,9 +80,7 @@ def read_turns(events: Iterable[Dict[str, Any]]) -> Tuple[List[Turn], List[str]]
             turns[-1].answered = True
         elif kind == "action" and turns and isinstance(event.get("name"), str):
             turns[-1].actions.append(event["name"])
-        elif (
-            kind == "slot" and turns and event.get("name") == MUNICIPALITY_SLOT and isinstance(event.get("value"), str)
-        ):
+        elif kind == "slot" and turns and event.get("name") == GEMEENTE and isinstance(event.get("value"), str):
             turns[-1].municipality_name = event["value"]
     return turns, earlier_replies
 
@@ -91,7 +89,7 @@ def _turn(event: Dict[str, Any]) -> Turn:
     parse_data = event.get("parse_data") or {}
     metadata = event.get("metadata") or {}
     topic, confidence = recognised_topic(parse_data)
-    code = metadata.get(MUNICIPALITY_SLOT) if isinstance(metadata, dict) else None
+    code = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
     return Turn(
         text=str(event.get("text") or ""),
         at=float(event.get("timestamp") or 0.0),
@@ -106,11 +104,11 @@ def recognised_topic(parse_data: Dict[str, Any]) -> Tuple[str, float]:
     the entry (named by a button, or chosen by the knowledge selector, with its confidence)."""
     intent = parse_data.get("intent") or {}
     name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
-    if name != KNOWLEDGE_INTENT:
+    if name != RETRIEVAL_INTENT:
         return name, confidence
     for entity in parse_data.get("entities") or []:
         if entity.get("entity") == ENTRY_ENTITY and entity.get("value"):
-            return f"{KNOWLEDGE_INTENT}/{entity['value']}", 1.0
-    selected = ((parse_data.get("response_selector") or {}).get(KNOWLEDGE_INTENT) or {}).get("response") or {}
+            return f"{RETRIEVAL_INTENT}/{entity['value']}", 1.0
+    selected = ((parse_data.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}).get("response") or {}
     key = str(selected.get("intent_response_key") or "")
     return (key, float(selected.get("confidence") or 0.0)) if key else (name, confidence)

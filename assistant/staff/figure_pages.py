@@ -41,7 +41,7 @@ class Chart:
     kind: str = "kolommen"  # or "staven": a ranked list
 
     def svg(self) -> str:
-        bars = [Bar(label, count, f"{label}: {count} {self.unit}") for label, count in self.rows]
+        bars = [Bar(label, count) for label, count in self.rows]  # titled "label: count unit" by the chart
         draw = column_chart if self.kind == "kolommen" else bar_chart
         return draw(self.title, bars, self.unit, chart_id=self.name)
 

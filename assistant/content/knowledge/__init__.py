@@ -24,6 +24,7 @@ from assistant.content.facts import Source, load_facts
 from assistant.settings import KNOWLEDGE_DIR
 
 RETRIEVAL_INTENT = "kennis"
+ENTRY_ENTITY = "kennis_vraag"  # a button to an entry names it in this entity; typed questions go through the selector
 REQUIRED_FIELDS = ("vragen", "questions", "antwoord", "answer", "bronnen")
 
 
