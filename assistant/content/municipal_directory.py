@@ -28,8 +28,14 @@ def load() -> Directory:
 
 
 @lru_cache(maxsize=1)
+def shared() -> Directory:
+    """The directory loaded once for this process, for servers that only look things up in it."""
+    return load()
+
+
+@lru_cache(maxsize=1)
 def _codes_by_name() -> Dict[str, str]:
-    return {municipality.name: municipality.cbs_code for municipality in load().all()}
+    return {municipality.name: municipality.cbs_code for municipality in shared().all()}
 
 
 def municipality_code(name: str) -> Optional[str]:

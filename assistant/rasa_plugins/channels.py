@@ -51,7 +51,6 @@ from assistant.rasa_plugins.limits import (
 )
 from assistant.rasa_plugins.tracker_store import StoreUnavailable, store_is_up
 from assistant.settings import ACTION_URL, conversation_store_url
-from municipalities import Directory
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -104,17 +103,12 @@ def conversation_log() -> ConversationLog:
     return ConversationLog(conversation_store_url())
 
 
-@lru_cache(maxsize=1)
-def _directory() -> Directory:
-    return municipal_directory.load()
-
-
 def fault_reply(metadata: Optional[Dict[str, Any]]) -> str:
     """Something went wrong: say so, and whom to call. The widget's preset municipality
     (metadata) gives the number; the conversation itself may be what cannot be read."""
     code = (metadata or {}).get("gemeente")
     try:
-        municipality = _directory().by_code(code) if isinstance(code, str) else None
+        municipality = municipal_directory.shared().by_code(code) if isinstance(code, str) else None
     except Exception:  # the directory is only a help here: the apology is sent anyway
         logger.exception("Municipal directory not readable for the fault message")
         municipality = None

@@ -34,7 +34,6 @@ from assistant.settings import PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR, conversa
 from assistant.staff.accounts import StaffStore
 from assistant.staff.app import staff_blueprint
 from assistant.web.blocking import blocking
-from municipalities.directory import Directory
 
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 CONTENT_TYPES = {
@@ -113,14 +112,9 @@ async def public_file(public: Path, path: str) -> HTTPResponse:
 
 
 @lru_cache(maxsize=1)
-def _directory() -> Directory:
-    return municipal_directory.load()
-
-
-@lru_cache(maxsize=1)
 def every_municipality() -> List[Tuple[str, str]]:
     """(CBS code, name) of every municipality, by name."""
-    return sorted(((item.cbs_code, item.name) for item in _directory().all()), key=lambda item: item[1])
+    return sorted(((item.cbs_code, item.name) for item in municipal_directory.shared().all()), key=lambda item: item[1])
 
 
 def security_headers(rasa_url: str) -> Dict[str, str]:
