@@ -1,6 +1,6 @@
 """SQLAlchemy tables of the municipal directory."""
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, String
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -63,3 +63,20 @@ class PostcodeRow(Base):
     pc4 = Column(String(4), primary_key=True)
     cbs_code = Column(String(6), ForeignKey("municipalities.cbs_code"), primary_key=True)
     share = Column(Float, nullable=False)  # of the PC4's 6-position postcodes
+
+
+class OverrideVersionRow(Base):
+    """A municipality's own data as saved in the staff app: a whole document in the format
+    of the override files, one row per save. The newest version of a municipality wins over
+    its file; the older ones are its history. The register import leaves this table alone."""
+
+    __tablename__ = "override_versions"
+    __table_args__ = (UniqueConstraint("cbs_code", "number"),)  # two saves of one version: one fails
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    cbs_code = Column(String(6), nullable=False)
+    number = Column(Integer, nullable=False)  # 1, 2, 3 … per municipality
+    document = Column(Text, nullable=False)
+    saved_by = Column(String(100), nullable=False)
+    saved_at = Column(DateTime(timezone=True), nullable=False)
+    note = Column(String(500), nullable=False, default="")

@@ -4,8 +4,10 @@
 Files are written by helpdesks and Wmo-raden, not programmers, so every problem is
 reported in Dutch with the file, the field and what is wrong. A file with a problem is
 left out as a whole: the assistant then gives the national data, never half a file.
-`OverrideStore` reads the files again when one changes, so a running assistant picks up
-an edit without a restart.
+The staff app saves a municipality's data as a new version of the same document
+(municipalities/override_versions.py); a saved version wins over the file, which is the seed.
+`OverrideStore` reads both again when one changes, so a running assistant picks up an edit
+without a restart.
 """
 
 import logging
@@ -14,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Hashable, List, Mapping, Optional, Protocol, Set, Tuple
 
 import yaml
+from sqlalchemy.exc import SQLAlchemyError
 
 from municipalities.phone import PhoneNumber, parse_phone
 
@@ -30,6 +33,19 @@ AUDIENCES = {
     "iedereen": "iedereen",
 }
 MAX_ANSWER_LENGTH = 1500
+DOCUMENT_FIELDS = {
+    "gemeente",
+    "bron",
+    "volgens",
+    "bron_datum",
+    "gecontroleerd",
+    "wmo_loket",
+    "clientondersteuning",
+    "eigen_bijdrage",
+    "antwoorden",
+}
+CONTACT_FIELDS = ("naam", "telefoon", "email", "website", "openingstijden", "adres", "bron", "volgens")
+CONTRIBUTION_FIELDS = ("jaar", "bedrag_per_maand", "voor_wie", "bron", "volgens")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d{1,3},\d{2}")
 logger = logging.getLogger(__name__)
@@ -179,8 +195,7 @@ def _source_by(data: Mapping[str, Any], name: str) -> Optional[str]:
 
 
 def _contact(value: Any, name: str, with_audiences: bool) -> Contact:
-    fields = {"naam", "telefoon", "email", "website", "openingstijden", "adres", "bron", "volgens"}
-    data = _mapping(value, name, fields | ({"voor"} if with_audiences else set()))
+    data = _mapping(value, name, set(CONTACT_FIELDS) | ({"voor"} if with_audiences else set()))
     contact = Contact(
         name=_text(data.get("naam"), f"{name}.naam", required=with_audiences),
         phone=_phone(data.get("telefoon"), f"{name}.telefoon"),
@@ -208,7 +223,7 @@ def _audiences(value: Any, name: str) -> Tuple[str, ...]:
 
 
 def _contribution(value: Any, rules: Rules) -> LocalContribution:
-    data = _mapping(value, "eigen_bijdrage", {"jaar", "bedrag_per_maand", "voor_wie", "bron", "volgens"})
+    data = _mapping(value, "eigen_bijdrage", set(CONTRIBUTION_FIELDS))
     years = data.get("jaar") if isinstance(data.get("jaar"), list) else [data.get("jaar")]
     unknown = [year for year in years if year not in rules.national_maximum]
     if unknown or not years:
@@ -259,55 +274,51 @@ def _answers(value: Any, rules: Rules) -> Dict[str, str]:
 def parse_override(path: Path, rules: Rules) -> Override:
     """One file as an Override; OverrideError (raised) names the first problem."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        file_code = path.stem.upper()
         if not re.fullmatch(r"GM\d{4}", path.stem):
-            raise _Invalid("", "de bestandsnaam moet de CBS-code zijn, bijvoorbeeld GM0394.yml")
-        data = _mapping(
-            data,
-            "",
-            {
-                "gemeente",
-                "bron",
-                "volgens",
-                "bron_datum",
-                "gecontroleerd",
-                "wmo_loket",
-                "clientondersteuning",
-                "eigen_bijdrage",
-                "antwoorden",
-            },
-        )
-        code = _text(data.get("gemeente"), "gemeente", required=True).upper()
-        if code not in rules.cbs_codes:
-            raise _Invalid("gemeente", f"'{code}' is geen bestaande CBS-code van een gemeente")
-        if code != file_code:
-            raise _Invalid("gemeente", f"'{code}' past niet bij de bestandsnaam {path.name}")
-        support = data.get("clientondersteuning") or []
-        if not isinstance(support, list):
-            raise _Invalid("clientondersteuning", "hier hoort een lijst van organisaties (elk begint met '- naam:')")
-        return Override(
-            cbs_code=code,
-            source=_url(data.get("bron"), "bron", required=True),
-            checked=_date(data.get("gecontroleerd"), "gecontroleerd", rules),
-            source_date=_date(data["bron_datum"], "bron_datum", rules) if data.get("bron_datum") else None,
-            source_by=_source_by(data, "volgens"),
-            wmo_desk=_contact(data["wmo_loket"], "wmo_loket", with_audiences=False) if data.get("wmo_loket") else None,
-            support=tuple(
-                _contact(item, f"clientondersteuning[{index + 1}]", with_audiences=True)
-                for index, item in enumerate(support)
-            ),
-            contribution=_contribution(data["eigen_bijdrage"], rules) if data.get("eigen_bijdrage") else None,
-            answers=_answers(data["antwoorden"], rules) if data.get("antwoorden") else {},
-        )
+            raise OverrideError(path.name, "", "de bestandsnaam moet de CBS-code zijn, bijvoorbeeld GM0394.yml")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OverrideError(path.name, "", f"het bestand kan niet gelezen worden: {error}") from None
+    return parse_document(text, path.stem.upper(), path.name, rules)
+
+
+def parse_document(text: str, cbs_code: str, name: str, rules: Rules) -> Override:
+    """One document in the file format (a file, or a version saved in the staff app) as the
+    Override of municipality `cbs_code`; OverrideError names `name` and the first problem."""
+    try:
+        return _override(yaml.safe_load(text), cbs_code, name, rules)
     except _Invalid as invalid:
-        raise OverrideError(path.name, invalid.field, invalid.problem) from None
+        raise OverrideError(name, invalid.field, invalid.problem) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (regel {mark.line + 1})" if mark else ""
-        raise OverrideError(path.name, "", f"het bestand is geen geldige YAML{where}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise OverrideError(path.name, "", f"het bestand kan niet gelezen worden: {error}") from None
+        raise OverrideError(name, "", f"het bestand is geen geldige YAML{where}") from None
+
+
+def _override(data: Any, cbs_code: str, name: str, rules: Rules) -> Override:
+    data = _mapping(data, "", DOCUMENT_FIELDS)
+    code = _text(data.get("gemeente"), "gemeente", required=True).upper()
+    if code not in rules.cbs_codes:
+        raise _Invalid("gemeente", f"'{code}' is geen bestaande CBS-code van een gemeente")
+    if code != cbs_code:
+        raise _Invalid("gemeente", f"'{code}' past niet bij de bestandsnaam {name}")
+    support = data.get("clientondersteuning") or []
+    if not isinstance(support, list):
+        raise _Invalid("clientondersteuning", "hier hoort een lijst van organisaties (elk begint met '- naam:')")
+    return Override(
+        cbs_code=code,
+        source=_url(data.get("bron"), "bron", required=True),
+        checked=_date(data.get("gecontroleerd"), "gecontroleerd", rules),
+        source_date=_date(data["bron_datum"], "bron_datum", rules) if data.get("bron_datum") else None,
+        source_by=_source_by(data, "volgens"),
+        wmo_desk=_contact(data["wmo_loket"], "wmo_loket", with_audiences=False) if data.get("wmo_loket") else None,
+        support=tuple(
+            _contact(item, f"clientondersteuning[{index + 1}]", with_audiences=True)
+            for index, item in enumerate(support)
+        ),
+        contribution=_contribution(data["eigen_bijdrage"], rules) if data.get("eigen_bijdrage") else None,
+        answers=_answers(data["antwoorden"], rules) if data.get("antwoorden") else {},
+    )
 
 
 def load_overrides(folder: Path, rules: Rules) -> Tuple[Dict[str, Override], List[OverrideError]]:
@@ -324,12 +335,25 @@ def load_overrides(folder: Path, rules: Rules) -> Tuple[Dict[str, Override], Lis
     return overrides, errors
 
 
-class OverrideStore:
-    """The overrides of a folder, read again when a file is added, changed or removed."""
+class SavedDocuments(Protocol):
+    """Documents saved outside the folder (the staff app's versions), newest per CBS code."""
 
-    def __init__(self, folder: Path, rules: Rules) -> None:
-        self.folder, self.rules = folder, rules
-        self._signature: Optional[Tuple[Tuple[str, int], ...]] = None
+    def signature(self) -> Hashable: ...
+
+    def documents(self) -> Dict[str, str]: ...
+
+
+SAVED = "opgeslagen in het beheer"  # how errors name a saved document
+
+
+class OverrideStore:
+    """The overrides of a folder and of the saved documents, read again when a file is added,
+    changed or removed, or a document is saved. A saved document wins over the file of the
+    same municipality: the file is only the seed."""
+
+    def __init__(self, folder: Path, rules: Rules, saved: Optional[SavedDocuments] = None) -> None:
+        self.folder, self.rules, self.saved = folder, rules, saved
+        self._signature: Optional[Tuple[Hashable, ...]] = None
         self._overrides: Dict[str, Override] = {}
         self.errors: List[OverrideError] = []
 
@@ -342,10 +366,35 @@ class OverrideStore:
         return dict(self._overrides)
 
     def _refresh(self) -> None:
-        signature = tuple((path.name, path.stat().st_mtime_ns) for path in sorted(self.folder.glob("*.yml")))
-        if signature == self._signature:
+        try:
+            saved_signature = self.saved.signature() if self.saved else None
+            files = tuple((path.name, path.stat().st_mtime_ns) for path in sorted(self.folder.glob("*.yml")))
+            signature = (files, saved_signature)
+            if signature == self._signature:
+                return
+            overrides, errors = load_overrides(self.folder, self.rules)
+            saved, saved_errors = self._saved_overrides()
+        except (OSError, SQLAlchemyError) as error:  # keep what was read last; try again next time
+            logger.warning("Local data not read again: %s", error)
             return
-        self._overrides, self.errors = load_overrides(self.folder, self.rules)
-        self._signature = signature
-        for error in self.errors:
-            logger.warning("Local data not used: %s", error)
+        for code, override in saved.items():
+            if override is None:
+                overrides.pop(code, None)
+            else:
+                overrides[code] = override
+        self._overrides, self.errors, self._signature = overrides, errors + saved_errors, signature
+        for problem in self.errors:
+            logger.warning("Local data not used: %s", problem)
+
+    def _saved_overrides(self) -> Tuple[Dict[str, Optional[Override]], List[OverrideError]]:
+        """A saved document that the rules no longer accept (a year without a known maximum)
+        leaves the municipality without local data, as a broken file does."""
+        overrides: Dict[str, Optional[Override]] = {}
+        errors: List[OverrideError] = []
+        for code, document in (self.saved.documents() if self.saved else {}).items():
+            try:
+                overrides[code] = parse_document(document, code, f"{code} ({SAVED})", self.rules)
+            except OverrideError as error:
+                errors.append(error)
+                overrides[code] = None
+        return overrides, errors

@@ -7,7 +7,9 @@ from typing import Iterable, List
 from assistant.content.answers import topics
 from assistant.content.dutch import dutch_date
 from assistant.content.facts import load_facts
+from assistant.settings import DIRECTORY_URL
 from municipalities.directory import Directory
+from municipalities.override_versions import OverrideVersions
 from municipalities.overrides import OVERRIDES_DIR, OverrideStore, Rules
 
 
@@ -19,15 +21,17 @@ def override_rules(cbs_codes: Iterable[str]) -> Rules:
 
 
 def override_store(directory: Directory) -> OverrideStore:
-    return OverrideStore(OVERRIDES_DIR, override_rules(municipality.cbs_code for municipality in directory.all()))
+    """The files in the repository, with the versions saved in the staff app winning."""
+    rules = override_rules(municipality.cbs_code for municipality in directory.all())
+    return OverrideStore(OVERRIDES_DIR, rules, OverrideVersions(DIRECTORY_URL.get()))
 
 
 def coverage_report(directory: Directory, store: OverrideStore) -> str:
     """Problems per file, a table of what each municipality provided, and totals."""
     overrides = store.all()
     lines: List[str] = [
-        f"Lokale gegevens in {OVERRIDES_DIR.name}/: {len(overrides) + len(store.errors)} bestanden, "
-        f"{len(store.errors)} met fouten."
+        f"Lokale gegevens (bestanden in {OVERRIDES_DIR.name}/ en opgeslagen in het beheer): "
+        f"{len(overrides) + len(store.errors)}, waarvan {len(store.errors)} met fouten."
     ]
     lines += [f"  FOUT {error}" for error in store.errors]
     header = ("Gemeente", "Wmo-loket", "Cliëntondersteuning", "Lagere bijdrage", "Eigen teksten", "Nagekeken")

@@ -3,7 +3,6 @@ what is wrong) in Dutch, a broken file never stops the others, and edits are pic
 
 import os
 import re
-import textwrap
 from datetime import date
 
 import pytest
@@ -11,40 +10,12 @@ import pytest
 from assistant.content.contact import checked_line
 from assistant.content.override_checks import coverage_report, override_rules
 from municipalities.overrides import OVERRIDES_DIR, OverrideError, OverrideStore, load_overrides, parse_override
-
-GOOD = """\
-gemeente: GM0193
-bron: https://www.zwolle.nl/wmo
-gecontroleerd: 2026-11-01
-wmo_loket:
-  naam: Wmo-loket Zwolle
-  telefoon: "038 498 91 11"
-  email: wmo@zwolle.example
-  openingstijden: maandag tot en met vrijdag van 9.00 tot 17.00 uur
-clientondersteuning:
-  - naam: MEE IJsseloevers
-    telefoon: 088-6338000
-    website: https://www.mee.example
-    voor: [beperking, jeugd]
-eigen_bijdrage:
-  jaar: 2026
-  bedrag_per_maand: "0,00"
-  voor_wie: inwoners met een laag inkomen
-  bron: https://www.zwolle.nl/eigen-bijdrage
-antwoorden:
-  clientondersteuning_aanvragen: Bel het Wmo-loket.
-"""
+from tests.support.overrides import GOOD, write
 
 
 @pytest.fixture(scope="module")
 def rules(directory):
     return override_rules(municipality.cbs_code for municipality in directory.all())
-
-
-def write(folder, name, text):
-    path = folder / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 def test_every_committed_file_is_valid(rules):
@@ -198,7 +169,7 @@ def test_the_coverage_report_counts_what_municipalities_provided(tmp_path, rules
     write(tmp_path, "GM0193.yml", GOOD)
     write(tmp_path, "GM0363.yml", "gemeente: GM0363\n")
     report = coverage_report(directory, OverrideStore(tmp_path, rules))
-    assert "2 bestanden, 1 met fouten." in report
+    assert "het beheer): 2, waarvan 1 met fouten." in report
     assert "FOUT GM0363.yml, veld bron: dit veld is verplicht" in report
     assert "Zwolle (GM0193)" in report and "1 november 2026" in report
     assert "Wmo-loket:           1 van 342 gemeenten" in report
