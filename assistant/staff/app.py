@@ -1,5 +1,6 @@
 """The staff web app under /beheer/: sign-in, the own password, the callback queue of the
-account's municipalities, and (in modules of their own) the conversations and the figures.
+account's municipalities, and (in modules of their own) the conversations, the figures and
+the municipality's own data.
 Server-side pages (Jinja2 templates in assistant/staff/templates/), no script: they work
 with a keyboard, a screen reader and without JavaScript. Roles: a wmo-raad account sees the
 figures, not what residents wrote (callback requests, conversations).
@@ -36,6 +37,7 @@ from assistant.helpdesk.callbacks import (
 from assistant.staff.accounts import BEHEERDER, HELPDESK, MAX_FAILURES, ROLES, StaffError, StaffSession, StaffStore
 from assistant.staff.conversation_pages import add_conversation_pages
 from assistant.staff.figure_pages import Municipalities, add_figure_pages
+from assistant.staff.override_pages import LocalData, add_override_pages
 from assistant.staff.pages import (
     CSRF_FIELD,
     PREFIX,
@@ -54,7 +56,7 @@ SIGN_IN_COOKIE = "wegwijzer_inloggen"  # the sign-in form's own CSRF token
 
 
 def staff_blueprint(
-    staff: StaffStore, callbacks: CallbackStore, log: ConversationLog, every: Municipalities = lambda: []
+    staff: StaffStore, callbacks: CallbackStore, log: ConversationLog, every: Municipalities, local: LocalData
 ) -> Blueprint:
     """The routes of /beheer/ on these stores; `every` gives every municipality (code, name)."""
     pages = Blueprint("beheer", url_prefix=PREFIX)
@@ -187,6 +189,7 @@ def staff_blueprint(
 
     add_conversation_pages(pages, staff, log)
     add_figure_pages(pages, staff, log, every)
+    add_override_pages(pages, staff, local)
     return pages
 
 

@@ -3,7 +3,7 @@ CSRF check, cookies, and the scope of municipalities an account sees."""
 
 import hmac
 from functools import wraps
-from typing import Any, Awaitable, Callable, List, Optional
+from typing import Any, Awaitable, Callable, List, Optional, Tuple
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sanic import response
@@ -35,7 +35,19 @@ def sure(confidence: float) -> str:
     return f"{round(confidence * 100)}%"
 
 
-templates.filters.update(procent=percentage, zeker=sure)
+def paragraphs(text: str) -> List[Tuple[str, List[str]]]:
+    """A reply as the widget shows it: lines that start with "- " form a list ("lijst"), the
+    other lines are paragraphs ("alinea")."""
+    blocks: List[Tuple[str, List[str]]] = []
+    for line in (line.strip() for line in text.splitlines()):
+        if line.startswith("- ") and blocks and blocks[-1][0] == "lijst":
+            blocks[-1][1].append(line[2:])
+        elif line:
+            blocks.append(("lijst", [line[2:]]) if line.startswith("- ") else ("alinea", [line]))
+    return blocks
+
+
+templates.filters.update(procent=percentage, zeker=sure, alineas=paragraphs)
 
 
 def signed_in_as(staff: StaffStore, *roles: str) -> Callable[[Handler], Handler]:

@@ -30,10 +30,12 @@ from assistant.helpdesk.admin import PREFIX as ADMIN_PREFIX
 from assistant.helpdesk.admin import AdminApi, is_admin_path
 from assistant.helpdesk.callbacks import CallbackStore
 from assistant.runtime.servers import free_port
-from assistant.settings import PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR, conversation_store_url
+from assistant.settings import DIRECTORY_URL, PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR, conversation_store_url
 from assistant.staff.accounts import StaffStore
 from assistant.staff.app import staff_blueprint
+from assistant.staff.override_pages import LocalData
 from assistant.web.blocking import blocking
+from municipalities.override_versions import OverrideVersions
 
 DEMO_PAGES = {"/": "index.html", "/index.html": "index.html", "/zonder-gemeente.html": "zonder-gemeente.html"}
 CONTENT_TYPES = {
@@ -57,7 +59,8 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     callbacks = CallbackStore()
     admin = AdminApi.from_environment(callbacks)
     log = ConversationLog(conversation_store_url())
-    app.blueprint(staff_blueprint(StaffStore(), callbacks, log, every_municipality))
+    local = LocalData(OverrideVersions(DIRECTORY_URL.get()), municipal_directory.shared)
+    app.blueprint(staff_blueprint(StaffStore(), callbacks, log, every_municipality, local))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 

@@ -2,6 +2,7 @@
 as tests/staff and tests/staff_pages use them."""
 
 import re
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence, Tuple
@@ -9,10 +10,11 @@ from typing import Iterator, Sequence, Tuple
 import pytest
 import requests
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
 
 from assistant.conversations.store import ConversationLog
 from assistant.helpdesk.callbacks import CallbackStore
-from assistant.settings import CALLBACK_KEY, CALLBACK_URL, STAFF_URL, TRACKER_DB, conversation_store_url
+from assistant.settings import CALLBACK_KEY, CALLBACK_URL, DIRECTORY_URL, STAFF_URL, TRACKER_DB, conversation_store_url
 from assistant.staff.accounts import StaffStore
 
 PASSWORD = "een lange zin als wachtwoord"
@@ -21,9 +23,12 @@ PASSWORD = "een lange zin als wachtwoord"
 @contextmanager
 def staff_stores(folder: Path) -> Iterator[Tuple[StaffStore, CallbackStore]]:
     """Both stores, with the environment set so that a web server started now uses them too
-    (and the conversation log in `folder`)."""
+    (and the conversation log in `folder`, and a copy of the test directory there, so that the
+    local data saved by a test stays in its folder)."""
     key = Fernet.generate_key()
+    directory = shutil.copyfile(make_url(DIRECTORY_URL.get()).database, folder / "directory.db")
     with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DIRECTORY_URL.name, f"sqlite:///{directory}")
         patch.setenv(STAFF_URL.name, f"sqlite:///{folder / 'staff.db'}")
         patch.setenv(CALLBACK_URL.name, f"sqlite:///{folder / 'callbacks.db'}")
         patch.setenv(CALLBACK_KEY.name, key.decode())
