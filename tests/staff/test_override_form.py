@@ -91,7 +91,7 @@ def test_empty_and_removed_organisations_are_left_out(rules):
         (
             {"nieuw_antwoord.onderwerp": "pgb_wat", "nieuw_antwoord.tekst": "x" * 1501},
             "antwoorden.pgb_wat",
-            None,
+            "Eigen tekst, Wat is een pgb?",
             "te lang",
         ),
     ],
