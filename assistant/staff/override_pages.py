@@ -62,12 +62,10 @@ class LocalData:
         """The document a resident's answers come from now (the newest saved version, else the
         seed file, else none: ""), and that version."""
         latest = self.versions.latest(cbs_code)
-        if latest:
-            return latest.document, latest
-        seed = self.seed_folder / f"{cbs_code}.yml"
-        return (seed.read_text(encoding="utf-8") if seed.is_file() else ""), None
+        return (latest.document, latest) if latest else (self.seed(cbs_code), None)
 
     def seed(self, cbs_code: str) -> str:
+        """The municipality's file in the repository; "" when it has none."""
         path = self.seed_folder / f"{cbs_code}.yml"
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
@@ -207,6 +205,7 @@ def _form_page(
         blokken=blocks,
         versie=latest.number if based_on is None and latest else based_on or 0,
         laatste=latest,
+        uit_bestand=bool(local.seed(municipality.cbs_code)),
         fout=problem,
         voorbeeld=as_the_widget_shows(contact_messages(municipality, override)) if override or not problem else None,
         niet_opgeslagen=not_saved,

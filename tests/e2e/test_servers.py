@@ -10,6 +10,8 @@ import time
 from typing import Callable
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text as text_clause
 
 from assistant.content.answers import build_answer
 from assistant.content.facts import load_facts
@@ -17,6 +19,7 @@ from assistant.content.knowledge import knowledge_answer
 from assistant.conversations.feedback import FEEDBACK_REQUEST
 from assistant.conversations.store import ConversationFilter, ConversationLog
 from municipalities import Directory
+from municipalities.override_versions import OverrideVersions
 from tests.support.replies import joined
 from tests.support.socketio_client import socketio_turn, widget_session
 
@@ -35,6 +38,20 @@ def test_phone_number_of_a_named_municipality(chat, directory: Directory):
     utrecht = directory.by_code("GM0344")
     text = joined(chat("Wat is het telefoonnummer van de gemeente Utrecht?"))
     assert f"Telefoon: {utrecht.phone.display}" in text and "Bron: Register van Overheidsorganisaties" in text
+
+
+def test_local_data_saved_in_the_staff_app_reaches_the_running_assistant(chat, directory_url):
+    versions = OverrideVersions(directory_url)
+    question = "Wat is het telefoonnummer van de gemeente Zutphen?"
+    assert "Het Wmo-loket van de gemeente Zutphen" not in joined(chat(question))
+    document = "gemeente: GM0301\nbron: https://www.zutphen.nl/wmo\ngecontroleerd: 2026-12-01\n"
+    versions.save("GM0301", document + "wmo_loket:\n  naam: Loket Zutphen\n  telefoon: 14 0575\n", "test", based_on=0)
+    try:
+        text = joined(chat(question))
+        assert "Het Wmo-loket van de gemeente Zutphen: Loket Zutphen\nTelefoon: 14 0575" in text, text
+    finally:
+        with create_engine(directory_url).begin() as connection:  # the other tests know Zutphen without it
+            connection.execute(text_clause("DELETE FROM override_versions WHERE cbs_code = 'GM0301'"))
 
 
 def test_amount_of_the_eigen_bijdrage_comes_from_the_facts(chat):

@@ -3,6 +3,7 @@ without sideways scrolling, and a helpdesk employee who works by keyboard only: 
 a password, open the queue, take a request; filter the conversations, read a transcript and tag
 a reply; read a chart and its table. Screenshots in var/screenshots/ for review."""
 
+import re
 import time
 from typing import Iterator
 
@@ -79,6 +80,9 @@ def pages_of_the_app(url: str, reference: str, conversation: str):
         "gesprekken": f"{url}/beheer/gesprekken",
         "gesprek": f"{url}/beheer/gesprekken/{conversation}",
         "cijfers": f"{url}/beheer/cijfers?dagen=7",
+        "gegevens": f"{url}/beheer/gegevens",
+        "gegevens-ede": f"{url}/beheer/gegevens/GM0228",
+        "gegevens-geschiedenis": f"{url}/beheer/gegevens/GM0363/geschiedenis",
         "wachtwoord": f"{url}/beheer/wachtwoord",
     }
 
@@ -86,7 +90,7 @@ def pages_of_the_app(url: str, reference: str, conversation: str):
 @pytest.mark.parametrize("viewport, width", [(DESKTOP, "desktop"), (PHONE_WIDTH, "320px")])
 def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callback, conversation, viewport, width):
     name = f"axe-{width}"
-    new_account(stores[0], name)
+    new_account(stores[0], name, codes=("GM0228", "GM0363"))
     checked = new_page(browser, viewport, bypass_csp=True)  # only so that axe-core can be injected
     sign_in(checked, url, name)
     for title, address in pages_of_the_app(url, callback.reference, conversation).items():
@@ -184,3 +188,44 @@ def test_a_chart_has_a_name_for_screen_readers_and_its_numbers_in_a_table(browse
     expect(page.get_by_role("table", name="Gemaskeerd")).to_contain_text("hoe zit het met de regiotaxi?")
     save_screenshot(page, "beheer-cijfers-tabel-open")
     assert page.problems.errors == [] and page.problems.foreign_requests == []
+
+
+def test_local_data_by_keyboard_a_problem_at_its_field_then_a_save(browser, url, stores):
+    new_account(stores[0], "gegevens-toetsenbord", codes=("GM0228",))
+    page = new_page(browser, bypass_csp=True)  # only so that axe-core can be injected
+    sign_in(page, url, "gegevens-toetsenbord")
+    page.get_by_role("link", name="Lokale gegevens").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Lokale gegevens van Ede")).to_be_visible()
+    page.get_by_label("Bron (verplicht)").focus()
+    page.keyboard.type("https://www.ede.nl/wmo")
+    desk = page.get_by_role("group", name="Wmo-loket")
+    desk.get_by_label("Naam").focus()
+    page.keyboard.type("Wmo-loket Ede")
+    page.keyboard.press("Tab")
+    page.keyboard.type("12")
+    page.get_by_role("button", name="Opslaan").focus()
+    page.keyboard.press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Niet opgeslagen")
+    expect(alert).to_contain_text("'12' is geen geldig Nederlands telefoonnummer")
+    phone = desk.get_by_label("Telefoon")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(phone).to_have_accessible_description(re.compile("Fout: '12' is geen geldig Nederlands telefoonnummer"))
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    save_screenshot(page, "beheer-gegevens-fout")
+    alert.get_by_role("link", name="Wmo-loket, telefoon").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("#veld-wmo_loket-telefoon$"))
+    phone.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0318 680 333")
+    page.get_by_role("button", name="Opslaan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text(re.compile("De gegevens zijn opgeslagen"))
+    card = page.get_by_role("region", name="Contactgegevens Gemeente Ede")
+    expect(card).to_contain_text("Wmo-loket: Wmo-loket Ede")
+    expect(card).to_contain_text("0318 68 03 33")
+    save_screenshot(page, "beheer-gegevens-opgeslagen")
+    refused = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    assert page.problems.errors == [refused] and page.problems.foreign_requests == []  # the form with its problem
