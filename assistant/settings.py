@@ -87,9 +87,6 @@ CALLBACK_KEY = Variable(
 )
 CALLBACK_KEY_FILE = VAR_DIR / "callback.key"
 STAFF_URL = Variable("WEGWIJZER_STAFF_URL", f"sqlite:///{VAR_DIR / 'staff.db'}", "the staff accounts' database")
-ADMIN_TOKEN = Variable(
-    "WEGWIJZER_ADMIN_TOKEN", "", "the admin API's bearer token, at least 32 characters (closed when empty)"
-)
 TEST_POSTGRES = Variable(
     "WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres", "the PostgreSQL server the tests use"
 )
@@ -107,7 +104,6 @@ VARIABLES = (
     CALLBACK_URL,
     CALLBACK_KEY,
     STAFF_URL,
-    ADMIN_TOKEN,
     TEST_POSTGRES,
     TODAY,
 )

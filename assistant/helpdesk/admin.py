@@ -1,21 +1,23 @@
-"""The helpdesk's admin API for callback requests, served by the demo web server (servers.py).
+"""The helpdesk's JSON admin API for callback requests, for integrations (a municipality's
+case system), served by the web server beside the staff app.
 
     GET    /admin/terugbelverzoeken[?gemeente=GM0363&status=nieuw]   the requests (expired ones deleted first)
     POST   /admin/terugbelverzoeken/<reference>/afgehandeld          mark one handled
     DELETE /admin/terugbelverzoeken/<reference>                      delete one
 
-Closed for everyone unless $WEGWIJZER_ADMIN_TOKEN holds a token of at least 32 characters
-(`python -c 'import secrets; print(secrets.token_urlsafe(32))'`); each request then needs
-`Authorization: Bearer <token>`. Every answer is JSON and must not be cached. The log gets
-method, path and status only: never names, phone numbers or questions.
+Each request needs `Authorization: Bearer <key>`, a key of a staff account
+(`./wegwijzer staff api-key NAME`), and has that account's role, as in the staff app: a
+helpdesk sees and changes the requests of its own municipalities (another's answers 404, a
+filter on another's 403), a beheerder all, a wmo-raad none (403: personal data). Every read
+and change is written to the audit log under the account's name. Every answer is JSON and must
+not be cached. The log gets method, path and status only: never names, phone numbers or questions.
 """
 
-import hmac
 import json
 import logging
 import traceback
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from assistant.helpdesk.callbacks import (
@@ -23,11 +25,11 @@ from assistant.helpdesk.callbacks import (
     CallbackRequest,
     CallbackStore,
     InvalidCallbackRequest,
+    clean_municipality_code,
     clean_reference,
 )
-from assistant.settings import ADMIN_TOKEN
+from assistant.staff.accounts import BEHEERDER, HELPDESK, StaffAccount, StaffStore
 
-MIN_TOKEN_LENGTH = 32
 PREFIX = "/admin"
 COLLECTION = "terugbelverzoeken"
 FILTERS = {"gemeente": "municipality_code", "status": "status"}  # query parameter -> CallbackStore.list argument
@@ -77,27 +79,16 @@ def _filters(query: str) -> Dict[str, str]:
 
 
 class AdminApi:
-    """Answers admin requests; `token` None means closed for everyone."""
+    """Answers admin requests for the staff accounts' API keys."""
 
-    def __init__(self, token: Optional[str], store: Optional[CallbackStore]) -> None:
-        self._token = token.encode() if token else None
-        self._store = store
-
-    @classmethod
-    def from_environment(cls, store: CallbackStore) -> "AdminApi":
-        """Open with $WEGWIJZER_ADMIN_TOKEN on `store`, the web server's callback store; else closed."""
-        token = ADMIN_TOKEN.get()
-        if token and len(token) < MIN_TOKEN_LENGTH:
-            logger.warning(
-                "%s is shorter than %d characters: the admin API stays closed", ADMIN_TOKEN.name, MIN_TOKEN_LENGTH
-            )
-            token = ""
-        return cls(token, store) if token else cls(None, None)
+    def __init__(self, staff: StaffStore, store: CallbackStore) -> None:
+        self._staff, self._store = staff, store
 
     def handle(self, method: str, target: str, authorization: Optional[str]) -> Response:
         """The answer to one request; errors become JSON answers, never a traceback."""
         try:
-            response = self._denied(authorization) or self._route(method, urlsplit(target))
+            account, response = self._account(authorization)
+            response = response or self._route(account, method, urlsplit(target))
         except InvalidCallbackRequest as error:
             response = _error(400, "invalid_input", field=error.field, reason=error.reason)
         except Exception as error:  # noqa: BLE001 - answered as JSON; logged without its message, which may hold data
@@ -107,44 +98,64 @@ class AdminApi:
         logger.info("admin %s %s -> %d", method, urlsplit(target).path, response.status)
         return response
 
-    def _denied(self, authorization: Optional[str]) -> Optional[Response]:
-        if self._token is None:
-            return _error(403, "admin_api_closed")
+    def _account(self, authorization: Optional[str]) -> Tuple[Optional[StaffAccount], Optional[Response]]:
+        """The account of the key, or the answer that refuses the request."""
         scheme, _, credentials = (authorization or "").strip().partition(" ")
         if not credentials:
-            return _error(401, "unauthorized", {"WWW-Authenticate": CHALLENGE})
-        if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(), self._token):
-            return _error(401, "unauthorized", {"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'})
-        return None
+            return None, _error(401, "unauthorized", {"WWW-Authenticate": CHALLENGE})
+        account = self._staff.api_account(credentials.strip()) if scheme.lower() == "bearer" else None
+        if account is None:
+            return None, _error(401, "unauthorized", {"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'})
+        if account.role not in (HELPDESK, BEHEERDER):
+            return None, _error(403, "forbidden_for_role", role=account.role)
+        return account, None
 
-    def _route(self, method: str, target: SplitResult) -> Response:
+    def _route(self, account: StaffAccount, method: str, target: SplitResult) -> Response:
         parts = [unquote(part) for part in target.path[len(PREFIX) :].strip("/").split("/")]
         if parts == [COLLECTION]:
-            return self._only(method, "GET") or self._list(target.query)
+            return self._only(method, "GET") or self._list(account, target.query)
         if len(parts) == 2 and parts[0] == COLLECTION:
-            return self._only(method, "DELETE") or self._delete(parts[1])
+            return self._only(method, "DELETE") or self._delete(account, parts[1])
         if len(parts) == 3 and parts[0] == COLLECTION and parts[2] == "afgehandeld":
-            return self._only(method, "POST") or self._mark_handled(parts[1])
+            return self._only(method, "POST") or self._mark_handled(account, parts[1])
         return _error(404, "not_found")
 
     @staticmethod
     def _only(method: str, allowed: str) -> Optional[Response]:
         return None if method == allowed else _error(405, "method_not_allowed", {"Allow": allowed})
 
-    def _list(self, query: str) -> Response:
+    def _list(self, account: StaffAccount, query: str) -> Response:
         filters = _filters(query)
+        wanted = filters.pop("municipality_code", None)
+        if wanted is not None:
+            wanted = clean_municipality_code(wanted)
+            if not account.may_see(wanted):
+                return _error(403, "not_your_municipality", municipality=wanted)
+        municipalities = [wanted] if wanted else None if account.sees_all else list(account.municipalities)
         self._store.delete_expired()
-        requests: List[CallbackRequest] = self._store.list(**filters)
+        if municipalities is None:
+            requests = self._store.list(**filters)
+        else:
+            requests = [item for code in municipalities for item in self._store.list(municipality_code=code, **filters)]
+        for code in sorted({item.municipality_code for item in requests}):
+            self._staff.audit(account, "geexporteerd", "terugbelverzoeken (API)", code)
         return Response(200, [_as_json(request) for request in requests], HEADERS)
 
-    def _mark_handled(self, reference: str) -> Response:
-        reference = clean_reference(reference)
-        if not self._store.mark_handled(reference):
-            return _error(404, "not_found")
-        return Response(200, {"reference": reference, "status": STATUS_HANDLED}, HEADERS)
+    def _visible(self, account: StaffAccount, reference: str) -> Optional[CallbackRequest]:
+        """The request when it exists and the account may see its municipality: else None (404)."""
+        found = self._store.get(clean_reference(reference))
+        return found if found and account.may_see(found.municipality_code) else None
 
-    def _delete(self, reference: str) -> Response:
-        reference = clean_reference(reference)
-        if not self._store.delete(reference):
+    def _mark_handled(self, account: StaffAccount, reference: str) -> Response:
+        found = self._visible(account, reference)
+        if found is None or not self._store.mark_handled(found.reference):
             return _error(404, "not_found")
-        return Response(200, {"reference": reference, "deleted": True}, HEADERS)
+        self._staff.audit(account, "gewijzigd", f"terugbelverzoek {found.reference}", found.municipality_code)
+        return Response(200, {"reference": found.reference, "status": STATUS_HANDLED}, HEADERS)
+
+    def _delete(self, account: StaffAccount, reference: str) -> Response:
+        found = self._visible(account, reference)
+        if found is None or not self._store.delete(found.reference):
+            return _error(404, "not_found")
+        self._staff.audit(account, "verwijderd", f"terugbelverzoek {found.reference}", found.municipality_code)
+        return Response(200, {"reference": found.reference, "deleted": True}, HEADERS)

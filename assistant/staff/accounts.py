@@ -40,6 +40,7 @@ MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)  # per account name
 MAX_ADDRESS_FAILURES = 20  # per address: a town hall's staff share one address
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")  # an account name: "j.devries", "helpdesk-ede"
 MUNICIPALITY_CODE = re.compile(r"GM\d{4}")
+API_KEY_PREFIX = "ww_"  # tells a leaked key apart in a log or a secret scanner
 
 Base = declarative_base()
 _hasher = PasswordHasher()
@@ -97,6 +98,15 @@ class SessionRow(Base):
     csrf_token = Column(String(64), nullable=False)
     started_at = Column(UTCDateTime, nullable=False)
     last_seen = Column(UTCDateTime, nullable=False)
+
+
+class ApiKeyRow(Base):
+    """An account's key for the JSON admin API: one per account, kept as its SHA-256 only."""
+
+    __tablename__ = "staff_api_keys"
+    key_hash = Column(String(64), primary_key=True)
+    account_name = Column(String(40), nullable=False, unique=True)
+    created_at = Column(UTCDateTime, nullable=False)
 
 
 class FailureRow(Base):
@@ -187,8 +197,10 @@ class StaffStore:
             return [_account(row) for row in session.scalars(select(AccountRow).order_by(AccountRow.name))]
 
     def remove(self, name: str) -> bool:
+        """Delete an account with its sessions and its API key."""
         with Session(self._engine) as session, session.begin():
             session.execute(delete(SessionRow).where(SessionRow.account_name == name))
+            session.execute(delete(ApiKeyRow).where(ApiKeyRow.account_name == name))
             return session.execute(delete(AccountRow).where(AccountRow.name == name)).rowcount > 0
 
     def sign_in(self, name: str, password: str, address: str) -> Optional[StaffAccount]:
@@ -269,6 +281,32 @@ class StaffStore:
         if token:
             with Session(self._engine) as session, session.begin():
                 session.execute(delete(SessionRow).where(SessionRow.token_hash == _digest(token)))
+
+    # --- API keys -------------------------------------------------------------------------
+
+    def new_api_key(self, name: str) -> str:
+        """A new key for the admin API for this account, replacing its old one; StaffError when
+        there is no such account. The key is shown once: the database keeps its SHA-256."""
+        key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        with Session(self._engine) as session, session.begin():
+            if _account_row(session, clean_name(name)) is None:
+                raise StaffError(f"Er is geen account met de naam {name}.")
+            session.execute(delete(ApiKeyRow).where(ApiKeyRow.account_name == clean_name(name)))
+            session.add(ApiKeyRow(key_hash=_digest(key), account_name=clean_name(name), created_at=_now()))
+        return key
+
+    def api_account(self, key: Optional[str]) -> Optional[StaffAccount]:
+        """The account of an API key, or None. A random key of 256 bits needs no lock-out."""
+        if not key:
+            return None
+        with Session(self._engine) as session:
+            row = session.get(ApiKeyRow, _digest(key))
+            account = _account_row(session, row.account_name) if row else None
+            return _account(account) if account else None
+
+    def has_api_key(self, name: str) -> bool:
+        with Session(self._engine) as session:
+            return session.scalar(select(func.count()).where(ApiKeyRow.account_name == name)) > 0
 
     # --- Audit log ------------------------------------------------------------------------
 

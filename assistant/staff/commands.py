@@ -1,8 +1,9 @@
-"""`./wegwijzer staff add|list|remove`: staff accounts from the command line.
+"""`./wegwijzer staff add|list|remove|api-key`: staff accounts from the command line.
 
 ./wegwijzer staff add j.devries --role helpdesk --gemeente GM0363
 ./wegwijzer staff list
 ./wegwijzer staff remove j.devries
+./wegwijzer staff api-key zaaksysteem-ede    # a key for the JSON admin API, with the account's role
 """
 
 import argparse
@@ -24,6 +25,8 @@ def main(arguments: List[str]) -> None:
     commands.add_parser("list", help="every account")
     remove = commands.add_parser("remove", help="delete an account and end its sessions")
     remove.add_argument("name")
+    api_key = commands.add_parser("api-key", help="a new key for the admin API (replaces the account's old key)")
+    api_key.add_argument("name")
     parsed = parser.parse_args(arguments)
     store = StaffStore()
     try:
@@ -36,7 +39,12 @@ def main(arguments: List[str]) -> None:
             for account in store.accounts():
                 where = "alle gemeenten" if account.sees_all else " ".join(account.municipalities)
                 waiting = " (eenmalig wachtwoord nog niet vervangen)" if account.must_change_password else ""
-                print(f"{account.name:<24} {account.role:<10} {where}{waiting}")
+                key = " (met API-sleutel)" if store.has_api_key(account.name) else ""
+                print(f"{account.name:<24} {account.role:<10} {where}{waiting}{key}")
+        elif parsed.command == "api-key":
+            key = store.new_api_key(parsed.name)
+            print(f"API-sleutel voor {parsed.name}: {key}")
+            print("Bewaar hem veilig: hij wordt niet nog eens getoond. Een eerdere sleutel werkt niet meer.")
         elif not store.remove(parsed.name):
             sys.exit(f"Er is geen account met de naam {parsed.name}.")
         else:

@@ -56,11 +56,11 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     app = Sanic("wegwijzer_web")
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "text"  # error pages without tracebacks or markup
-    callbacks = CallbackStore()
-    admin = AdminApi.from_environment(callbacks)
+    callbacks, staff = CallbackStore(), StaffStore()
+    admin = AdminApi(staff, callbacks)
     log = ConversationLog(conversation_store_url())
     local = LocalData(OverrideVersions(DIRECTORY_URL.get()), municipal_directory.shared)
-    app.blueprint(staff_blueprint(StaffStore(), callbacks, log, every_municipality, local))
+    app.blueprint(staff_blueprint(staff, callbacks, log, every_municipality, local))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 
