@@ -44,9 +44,8 @@ def test_a_helpdesk_works_through_its_queue_and_its_local_data_on_postgresql(url
     browser = signed_in(url, staff, "pg-ede", "helpdesk", (EDE,))
     detail = browser.get(f"{url}/beheer/terugbellen/{request.reference}", timeout=10)
     assert detail.status_code == 200 and "Jan Jansen" in detail.text
-    taken = browser.post(
-        f"{url}/beheer/terugbellen/{request.reference}", data={"csrf": csrf(detail.text), "actie": "oppakken"}, timeout=10
-    )
+    take = {"csrf": csrf(detail.text), "actie": "oppakken"}
+    taken = browser.post(f"{url}/beheer/terugbellen/{request.reference}", data=take, timeout=10)
     assert taken.status_code == 200 and callbacks.get(request.reference).status == "in behandeling"
 
     form = browser.get(f"{url}/beheer/gegevens/{EDE}", timeout=10)
