@@ -126,17 +126,11 @@ class AdminApi:
 
     def _list(self, account: StaffAccount, query: str) -> Response:
         filters = _filters(query)
-        wanted = filters.pop("municipality_code", None)
-        if wanted is not None:
-            wanted = clean_municipality_code(wanted)
-            if not account.may_see(wanted):
-                return _error(403, "not_your_municipality", municipality=wanted)
-        municipalities = [wanted] if wanted else None if account.sees_all else list(account.municipalities)
+        wanted = filters.get("municipality_code")
+        if wanted is not None and not account.may_see(clean_municipality_code(wanted)):
+            return _error(403, "not_your_municipality", municipality=clean_municipality_code(wanted))
         self._store.delete_expired()
-        if municipalities is None:
-            requests = self._store.list(**filters)
-        else:
-            requests = [item for code in municipalities for item in self._store.list(municipality_code=code, **filters)]
+        requests = self._store.list(**filters, municipality_codes=account.scope)
         for code in sorted({item.municipality_code for item in requests}):
             self._staff.audit(account, "geexporteerd", "terugbelverzoeken (API)", code)
         return Response(200, [_as_json(request) for request in requests], HEADERS)

@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Sequence
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import (
@@ -323,11 +323,19 @@ class CallbackStore:
                 continue
         raise RuntimeError("no free reference after 5 tries")
 
-    def list(self, municipality_code: Optional[str] = None, status: Optional[str] = None) -> List[CallbackRequest]:
-        """Requests, oldest first, decrypted; raises InvalidCallbackRequest for a bad filter."""
+    def list(
+        self,
+        municipality_code: Optional[str] = None,
+        status: Optional[str] = None,
+        municipality_codes: Optional[Sequence[str]] = None,
+    ) -> List[CallbackRequest]:
+        """Requests, oldest first, decrypted: of one municipality, and only of `municipality_codes`
+        (an account's scope; None: all); raises InvalidCallbackRequest for a bad filter."""
         query = select(CallbackRow).order_by(CallbackRow.created_at, CallbackRow.id)
         if municipality_code is not None:
             query = query.where(CallbackRow.municipality_code == clean_municipality_code(municipality_code))
+        if municipality_codes is not None:
+            query = query.where(CallbackRow.municipality_code.in_(list(municipality_codes)))
         if _status(status) is not None:
             query = query.where(CallbackRow.status == status)
         with Session(self._engine) as session:

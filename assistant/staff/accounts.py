@@ -64,6 +64,11 @@ class StaffAccount:
     def may_see(self, municipality_code: str) -> bool:
         return self.sees_all or municipality_code in self.municipalities
 
+    @property
+    def scope(self) -> Optional[List[str]]:
+        """The municipalities whose records this account sees; None: all (a beheerder)."""
+        return None if self.sees_all else list(self.municipalities)
+
 
 @dataclass(frozen=True)
 class StaffSession:

@@ -218,10 +218,7 @@ def _visible_request(callbacks: CallbackStore, session: StaffSession, reference:
 
 def _visible_requests(callbacks: CallbackStore, session: StaffSession) -> List[CallbackRequest]:
     """Every request the account may see, decrypted: only those are decrypted."""
-    municipalities = scope(session)
-    if municipalities is None:
-        return callbacks.list()
-    return [request for code in municipalities for request in callbacks.list(municipality_code=code)]
+    return callbacks.list(municipality_codes=scope(session))
 
 
 def _csv(requests: List[CallbackRequest]) -> str:

@@ -112,4 +112,4 @@ def same(given: Optional[str], expected: Optional[str]) -> bool:
 
 def scope(session: StaffSession) -> Optional[List[str]]:
     """The municipalities whose records this account sees; None: all (a beheerder)."""
-    return None if session.account.sees_all else list(session.account.municipalities)
+    return session.account.scope
