@@ -373,28 +373,21 @@ class OverrideStore:
             if signature == self._signature:
                 return
             overrides, errors = load_overrides(self.folder, self.rules)
-            saved, saved_errors = self._saved_overrides()
+            self._put_saved(overrides, errors)
         except (OSError, SQLAlchemyError) as error:  # keep what was read last; try again next time
             logger.warning("Local data not read again: %s", error)
             return
-        for code, override in saved.items():
-            if override is None:
-                overrides.pop(code, None)
-            else:
-                overrides[code] = override
-        self._overrides, self.errors, self._signature = overrides, errors + saved_errors, signature
+        self._overrides, self.errors, self._signature = overrides, errors, signature
         for problem in self.errors:
             logger.warning("Local data not used: %s", problem)
 
-    def _saved_overrides(self) -> Tuple[Dict[str, Optional[Override]], List[OverrideError]]:
-        """A saved document that the rules no longer accept (a year without a known maximum)
-        leaves the municipality without local data, as a broken file does."""
-        overrides: Dict[str, Optional[Override]] = {}
-        errors: List[OverrideError] = []
+    def _put_saved(self, overrides: Dict[str, Override], errors: List[OverrideError]) -> None:
+        """Put the saved documents over the files' overrides. One that the rules no longer
+        accept (a year without a known maximum) leaves the municipality without local data, as
+        a broken file does."""
         for code, document in (self.saved.documents() if self.saved else {}).items():
             try:
                 overrides[code] = parse_document(document, code, f"{code} ({SAVED})", self.rules)
             except OverrideError as error:
                 errors.append(error)
-                overrides[code] = None
-        return overrides, errors
+                overrides.pop(code, None)
