@@ -18,12 +18,14 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
 from assistant import clock
+from assistant.content.override_checks import override_rules
 from assistant.runtime.model import ensure_model
 from assistant.runtime.servers import Ports, Running, start_processes, wait_until_ready
 from assistant.settings import ALLOWED_ORIGINS, CALLBACK_KEY, CALLBACK_URL, DIRECTORY_URL, TEST_POSTGRES, TODAY
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
+from municipalities.overrides import Rules
 from municipalities.resolver import Resolver
 from tests.support.clock import TEST_DAY
 from tests.support.resident import Say, resident
@@ -64,6 +66,12 @@ def directory_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def directory(directory_url) -> Directory:
     return Directory.load(directory_url)
+
+
+@pytest.fixture(scope="session")
+def rules(directory) -> Rules:
+    """What a municipality's own data is checked against (municipalities/overrides.py)."""
+    return override_rules(directory)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 coverage report of `./wegwijzer check-overrides`."""
 
 from decimal import Decimal
-from typing import Iterable, List
+from typing import List
 
 from assistant.content.answers import topics
 from assistant.content.dutch import dutch_date
@@ -13,17 +13,17 @@ from municipalities.override_versions import OverrideVersions
 from municipalities.overrides import OVERRIDES_DIR, OverrideStore, Rules
 
 
-def override_rules(cbs_codes: Iterable[str]) -> Rules:
-    """Known municipalities, answer topics, and the national maximum per month per year."""
+def override_rules(directory: Directory) -> Rules:
+    """The directory's municipalities, the answer topics, and the national maximum per month per year."""
     tariffs = load_facts().tariffs.values()
     maxima = {tariff.year: Decimal(tariff.amount.replace(",", ".")) for tariff in tariffs if tariff.period == "maand"}
-    return Rules(cbs_codes=set(cbs_codes), topics=set(topics()), national_maximum=maxima)
+    codes = {municipality.cbs_code for municipality in directory.all()}
+    return Rules(cbs_codes=codes, topics=set(topics()), national_maximum=maxima)
 
 
 def override_store(directory: Directory) -> OverrideStore:
     """The files in the repository, with the versions saved in the staff app winning."""
-    rules = override_rules(municipality.cbs_code for municipality in directory.all())
-    return OverrideStore(OVERRIDES_DIR, rules, OverrideVersions(DIRECTORY_URL.get()))
+    return OverrideStore(OVERRIDES_DIR, override_rules(directory), OverrideVersions(DIRECTORY_URL.get()))
 
 
 def coverage_report(directory: Directory, store: OverrideStore) -> str:

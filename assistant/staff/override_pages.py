@@ -55,7 +55,7 @@ class LocalData:
 
     def rules(self) -> Rules:
         if self._rules is None:
-            self._rules = override_rules(municipality.cbs_code for municipality in self.directory().all())
+            self._rules = override_rules(self.directory())
         return self._rules
 
     def current(self, cbs_code: str) -> Tuple[str, Optional[OverrideVersion]]:

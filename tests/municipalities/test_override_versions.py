@@ -5,15 +5,9 @@ PostgreSQL."""
 import pytest
 from sqlalchemy import create_engine, text
 
-from assistant.content.override_checks import override_rules
 from municipalities.override_versions import OverrideVersions, StaleVersion
 from municipalities.overrides import OverrideStore
 from tests.support.overrides import GOOD, write
-
-
-@pytest.fixture(scope="module")
-def rules(directory):
-    return override_rules(municipality.cbs_code for municipality in directory.all())
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ from datetime import date
 import pytest
 
 from assistant.content.contact import checked_line
-from assistant.content.override_checks import coverage_report, override_rules
+from assistant.content.override_checks import coverage_report
 from municipalities.overrides import OVERRIDES_DIR, OverrideError, OverrideStore, load_overrides, parse_override
 from tests.support.overrides import GOOD, write
-
-
-@pytest.fixture(scope="module")
-def rules(directory):
-    return override_rules(municipality.cbs_code for municipality in directory.all())
 
 
 def test_every_committed_file_is_valid(rules):

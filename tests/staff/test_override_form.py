@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from assistant.content.answers import topics
-from assistant.content.override_checks import override_rules
 from assistant.staff.override_form import (
     as_text,
     changes,
@@ -20,11 +19,6 @@ from assistant.staff.override_form import (
 from municipalities.overrides import OVERRIDES_DIR, parse_override
 
 TODAY = date(2026, 12, 5)
-
-
-@pytest.fixture(scope="module")
-def rules(directory):
-    return override_rules(municipality.cbs_code for municipality in directory.all())
 
 
 def sent(form: dict):
