@@ -76,10 +76,10 @@ def document_from_form(values: FormValues, cbs_code: str, checked: date, topics:
         _put(document, key, _one(values, key))
     _put(document, "bron_datum", _day(_one(values, "bron_datum")))
     document["gecontroleerd"] = checked
-    _put(document, "wmo_loket", _contact(values, "wmo_loket", CONTACT_FIELDS))
+    _put(document, "wmo_loket", _contact(values, "wmo_loket"))
     organisations = []
     for block in range(1, _count(values) + 1):
-        organisation = _contact(values, f"clientondersteuning.{block}", CONTACT_FIELDS)
+        organisation = _contact(values, f"clientondersteuning.{block}")
         if organisation and not _one(values, f"clientondersteuning.{block}.verwijderen"):
             organisations.append(organisation)
     _put(document, "clientondersteuning", organisations)
@@ -112,9 +112,9 @@ def _count(values: FormValues) -> int:
     return min(int(given), MAX_ORGANISATIONS) if given.isdigit() else 0
 
 
-def _contact(values: FormValues, prefix: str, keys: Sequence[str]) -> Document:
+def _contact(values: FormValues, prefix: str) -> Document:
     contact: Document = {}
-    for key in keys:
+    for key in CONTACT_FIELDS:
         _put(contact, key, _one(values, f"{prefix}.{key}"))
     if prefix.startswith("clientondersteuning"):
         _put(contact, "voor", [item for item in values(f"{prefix}.voor") if item])
@@ -226,13 +226,11 @@ def flatten(document: Mapping[str, Any]) -> Dict[str, str]:
     """Every field of a document by its label, as text: what the history compares."""
     fields: Dict[str, str] = {}
     for key, value in document.items():
-        if key == "wmo_loket" and isinstance(value, dict):
-            fields.update({field_label(f"wmo_loket.{name}"): _text(item) for name, item in value.items()})
-        elif key == "clientondersteuning" and isinstance(value, list):
+        if key == "clientondersteuning" and isinstance(value, list):
             for number, organisation in enumerate(value, start=1):
                 for name, item in (organisation or {}).items():
                     fields[field_label(f"clientondersteuning.{number}.{name}")] = _text(item)
-        elif key in ("eigen_bijdrage", "antwoorden") and isinstance(value, dict):
+        elif isinstance(value, dict):  # wmo_loket, eigen_bijdrage, antwoorden
             fields.update({field_label(f"{key}.{name}"): _text(item) for name, item in value.items()})
         elif key != "gemeente":
             fields[field_label(key)] = _text(value)

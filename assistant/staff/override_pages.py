@@ -66,8 +66,13 @@ class LocalData:
 
     def seed(self, cbs_code: str) -> str:
         """The municipality's file in the repository; "" when it has none."""
-        path = self.seed_folder / f"{cbs_code}.yml"
-        return path.read_text(encoding="utf-8") if path.is_file() else ""
+        return self._seed_path(cbs_code).read_text(encoding="utf-8") if self.has_seed(cbs_code) else ""
+
+    def has_seed(self, cbs_code: str) -> bool:
+        return self._seed_path(cbs_code).is_file()
+
+    def _seed_path(self, cbs_code: str) -> Path:
+        return self.seed_folder / f"{cbs_code}.yml"
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,8 @@ def add_override_pages(pages: Blueprint, staff: StaffStore, local: LocalData) ->
         text, latest = await blocking(local.current, municipality.cbs_code)
         document = read_document(text)
         override, problem = check(document, local.rules()) if text else (None, None)
-        return _form_page(
-            session, local, municipality, document, latest, override, problem, gelukt=request.args.get("gelukt")
-        )
+        based_on, done = (latest.number if latest else 0), request.args.get("gelukt")
+        return _form_page(session, local, municipality, document, latest, override, problem, based_on, gelukt=done)
 
     @pages.post("/gegevens/<code>")
     @edits
@@ -119,18 +123,19 @@ def add_override_pages(pages: Blueprint, staff: StaffStore, local: LocalData) ->
         document = document_from_form(sent, municipality.cbs_code, rules.today(), topics())
         override, problem = check(document, rules)
         based_on = int(request.form.get("versie", "")) if request.form.get("versie", "").isdigit() else 0
-        latest = await blocking(local.versions.latest, municipality.cbs_code)
-        show = dict(session=session, local=local, municipality=municipality, document=document, latest=latest)
         if action != "opslaan" or problem:
-            extra = action == "organisatie_erbij"
-            status = 400 if problem and action == "opslaan" else 200
+            latest = await blocking(local.versions.latest, municipality.cbs_code)
             return _form_page(
-                **show,
-                override=override,
-                problem=problem,
-                status=status,
-                extra_block=extra,
-                based_on=based_on,
+                session,
+                local,
+                municipality,
+                document,
+                latest,
+                override,
+                problem,
+                based_on,
+                status=400 if problem and action == "opslaan" else 200,
+                extra_block=action == "organisatie_erbij",
                 not_saved=True,
             )
         try:
@@ -143,9 +148,11 @@ def add_override_pages(pages: Blueprint, staff: StaffStore, local: LocalData) ->
                 request.form.get("toelichting", ""),
             )
         except StaleVersion:  # the form now builds on the newest version: saving again is a choice
-            show["latest"] = await blocking(local.versions.latest, municipality.cbs_code)
-            stale = FormProblem("", "Het formulier", STALE)
-            return _form_page(**show, override=override, problem=stale, status=409, not_saved=True)
+            latest = await blocking(local.versions.latest, municipality.cbs_code)
+            stale, based_on = FormProblem("", "Het formulier", STALE), latest.number
+            return _form_page(
+                session, local, municipality, document, latest, override, stale, based_on, status=409, not_saved=True
+            )
         await blocking(
             staff.audit, session.account, "gewijzigd", f"lokale gegevens {municipality.cbs_code}", municipality.cbs_code
         )
@@ -188,9 +195,9 @@ def _form_page(
     latest: Optional[OverrideVersion],
     override: Optional[Override],
     problem: Optional[FormProblem],
+    based_on: int,
     status: int = 200,
     extra_block: bool = False,
-    based_on: Optional[int] = None,
     not_saved: bool = False,
     gelukt: Optional[str] = None,
 ) -> HTTPResponse:
@@ -203,9 +210,9 @@ def _form_page(
         gemeente=municipality,
         waarden=form_values(document),
         blokken=blocks,
-        versie=latest.number if based_on is None and latest else based_on or 0,
+        versie=based_on,
         laatste=latest,
-        uit_bestand=bool(local.seed(municipality.cbs_code)),
+        uit_bestand=local.has_seed(municipality.cbs_code),
         fout=problem,
         voorbeeld=as_the_widget_shows(contact_messages(municipality, override)) if override or not problem else None,
         niet_opgeslagen=not_saved,
