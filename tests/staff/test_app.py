@@ -7,23 +7,10 @@ import requests
 
 from assistant.settings import CALLBACK_URL
 from assistant.staff.accounts import MAX_FAILURES
-from assistant.web.server import web_server_on_free_port
-from tests.support.staff_app import csrf, sign_in, staff_stores
+from tests.support.staff_app import csrf, sign_in
 from tests.support.staff_app import signed_in as signed_in_as
 
 EDE, AMSTERDAM = "GM0228", "GM0363"
-
-
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    with staff_stores(tmp_path_factory.mktemp("staff_app")) as both:
-        yield both
-
-
-@pytest.fixture(scope="module")
-def url(stores):
-    with web_server_on_free_port() as base_url:
-        yield base_url
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from assistant.conversations.feedback import Feedback
 from assistant.conversations.store import ConversationFilter
-from assistant.web.server import web_server_on_free_port
 from tests.support.conversations import answered, not_understood, record, wants_a_person
 from tests.support.staff_app import conversation_log, csrf, signed_in, staff_stores
 
@@ -30,12 +29,6 @@ def stores(tmp_path_factory):
         record(log, "amsterdam", answered("Traplift bij de buren, mijn bsn is [BSN]", now, "wmo_aanvragen", AMSTERDAM))
         log.record_feedback(Feedback("ede-pgb", 1, False, "Dit klopt niet"))
         yield both
-
-
-@pytest.fixture(scope="module")
-def url(stores):
-    with web_server_on_free_port() as base_url:
-        yield base_url
 
 
 def references(browser: requests.Session, url: str, query: str = "") -> list:

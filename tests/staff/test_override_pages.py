@@ -10,10 +10,9 @@ import requests
 
 from assistant.content.override_checks import override_store
 from assistant.settings import DIRECTORY_URL
-from assistant.web.server import web_server_on_free_port
 from municipalities import Directory
 from municipalities.override_versions import OverrideVersions
-from tests.support.staff_app import csrf, signed_in, staff_stores
+from tests.support.staff_app import csrf, signed_in
 
 ZWOLLE, EDE = "GM0193", "GM0228"
 GOOD = {
@@ -28,18 +27,6 @@ GOOD = {
     "toelichting": "nieuw loket",
     "actie": "opslaan",
 }
-
-
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    with staff_stores(tmp_path_factory.mktemp("override_pages")) as both:
-        yield both
-
-
-@pytest.fixture(scope="module")
-def url(stores):
-    with web_server_on_free_port() as base_url:
-        yield base_url
 
 
 @pytest.fixture(scope="module")

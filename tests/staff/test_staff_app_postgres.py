@@ -12,7 +12,6 @@ from assistant.content.override_checks import override_store
 from assistant.helpdesk.callbacks import CallbackStore
 from assistant.settings import CALLBACK_KEY, CALLBACK_URL, DIRECTORY_URL, STAFF_URL, TRACKER_DB
 from assistant.staff.accounts import StaffStore
-from assistant.web.server import web_server_on_free_port
 from municipalities import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
 from tests.support.staff_app import csrf, signed_in
@@ -30,12 +29,6 @@ def stores(postgres_url, tmp_path_factory):
         patch.setenv(CALLBACK_KEY.name, key.decode())
         patch.setenv(TRACKER_DB.name, str(tmp_path_factory.mktemp("pg_staff") / "tracker.db"))
         yield StaffStore(), CallbackStore(key=key)
-
-
-@pytest.fixture(scope="module")
-def url(stores):
-    with web_server_on_free_port() as base_url:
-        yield base_url
 
 
 def test_a_helpdesk_works_through_its_queue_and_its_local_data_on_postgresql(url, stores, directory: Directory):
