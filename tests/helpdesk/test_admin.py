@@ -4,6 +4,7 @@ wmo-raad nothing; every read and change in the audit log."""
 
 import sqlite3
 from datetime import datetime, timedelta, timezone
+from typing import Optional
 
 import pytest
 import requests
@@ -78,19 +79,16 @@ def add(store: CallbackStore, code: str = "GM0363") -> CallbackRequest:
     return store.add(code, "Amsterdam", NAME, PHONE, QUESTION, "Ik geef toestemming.")
 
 
-TOKEN = ""  # the key most tests call with: the beheerder's, set once the module's accounts exist
+@pytest.fixture(scope="module")
+def call(keys):
+    """A request with an API key: the beheerder's unless another is given ("" for none)."""
 
+    def request(method: str, url: str, token: Optional[str] = None, **kwargs) -> requests.Response:
+        token = keys["beheerder"] if token is None else token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(method, url, headers=headers, timeout=10, **kwargs)
 
-@pytest.fixture(scope="module", autouse=True)
-def beheerder_key(keys):
-    global TOKEN
-    TOKEN = keys["beheerder"]
-
-
-def call(method: str, url: str, token: object = None, **kwargs) -> requests.Response:
-    token = TOKEN if token is None else token
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.request(method, url, headers=headers, timeout=10, **kwargs)
+    return request
 
 
 def assert_json_error(response: requests.Response, status: int, error: str) -> None:
@@ -100,7 +98,7 @@ def assert_json_error(response: requests.Response, status: int, error: str) -> N
     assert response.json()["error"] == error
 
 
-def test_without_a_token_the_answer_is_401_with_a_challenge(url, store):
+def test_without_a_token_the_answer_is_401_with_a_challenge(url, store, call):
     add(store)
     response = call("GET", url + LIST, token="")
 
@@ -120,7 +118,7 @@ def test_a_wrong_key_is_401(url, keys, authorization):
     assert "WWW-Authenticate" in response.headers
 
 
-def test_a_helpdesk_key_reads_and_changes_only_its_own_municipalitys_requests(url, store, keys, staff):
+def test_a_helpdesk_key_reads_and_changes_only_its_own_municipalitys_requests(url, store, keys, staff, call):
     amsterdam, utrecht = add(store), add(store, "GM0344")
     mine = call("GET", url + LIST, token=keys["helpdesk"])
     assert [item["reference"] for item in mine.json()] == [amsterdam.reference]
@@ -139,14 +137,14 @@ def test_a_helpdesk_key_reads_and_changes_only_its_own_municipalitys_requests(ur
     assert all(entry.account == "zaaksysteem-amsterdam" for entry in staff.audit_log()[:2])
 
 
-def test_a_wmo_raad_key_gets_no_personal_data(url, store, keys):
+def test_a_wmo_raad_key_gets_no_personal_data(url, store, keys, call):
     add(store)
     response = call("GET", url + LIST, token=keys["wmo-raad"])
     assert_json_error(response, 403, "forbidden_for_role")
     assert NAME not in response.text
 
 
-def test_a_replaced_key_and_the_key_of_a_removed_account_stop_working(url, staff):
+def test_a_replaced_key_and_the_key_of_a_removed_account_stop_working(url, staff, call):
     old = key_of(staff, "tijdelijk", "beheerder")
     new = staff.new_api_key("tijdelijk")
     assert_json_error(call("GET", url + LIST, token=old), 401, "unauthorized")
@@ -155,7 +153,7 @@ def test_a_replaced_key_and_the_key_of_a_removed_account_stop_working(url, staff
     assert_json_error(call("GET", url + LIST, token=new), 401, "unauthorized")
 
 
-def test_the_list_with_a_token(url, store):
+def test_the_list_with_a_token(url, store, call):
     request = add(store)
     response = call("GET", url + LIST)
 
@@ -176,7 +174,7 @@ def test_the_list_with_a_token(url, store):
     ]
 
 
-def test_the_list_filters_by_municipality_and_status(url, store):
+def test_the_list_filters_by_municipality_and_status(url, store, call):
     amsterdam, utrecht = add(store), add(store, "GM0344")
     store.mark_handled(utrecht.reference)
 
@@ -198,14 +196,14 @@ def test_the_list_filters_by_municipality_and_status(url, store):
         ("?gemeente=", "municipality_code"),
     ],
 )
-def test_a_malformed_query_is_400(url, query, field):
+def test_a_malformed_query_is_400(url, query, field, call):
     response = call("GET", url + LIST + query)
 
     assert_json_error(response, 400, "invalid_input")
     assert response.json()["field"] == field
 
 
-def test_marking_a_request_handled_changes_its_status(url, store):
+def test_marking_a_request_handled_changes_its_status(url, store, call):
     request = add(store)
     response = call("POST", f"{url}{LIST}/{request.reference.lower()}/afgehandeld")
 
@@ -214,7 +212,7 @@ def test_marking_a_request_handled_changes_its_status(url, store):
     assert store.list()[0].status == "afgehandeld"
 
 
-def test_a_deleted_request_is_gone_and_a_second_delete_is_404(url, store):
+def test_a_deleted_request_is_gone_and_a_second_delete_is_404(url, store, call):
     request = add(store)
 
     response = call("DELETE", f"{url}{LIST}/{request.reference}")
@@ -223,13 +221,13 @@ def test_a_deleted_request_is_gone_and_a_second_delete_is_404(url, store):
     assert_json_error(call("DELETE", f"{url}{LIST}/{request.reference}"), 404, "not_found")
 
 
-def test_an_unknown_reference_is_404(url):
+def test_an_unknown_reference_is_404(url, call):
     assert_json_error(call("POST", f"{url}{LIST}/WW-222222/afgehandeld"), 404, "not_found")
     assert_json_error(call("DELETE", f"{url}{LIST}/WW-222222"), 404, "not_found")
 
 
 @pytest.mark.parametrize("reference", ["12345", "WW-0000000", "WW-<script>"])
-def test_a_malformed_reference_is_400(url, reference):
+def test_a_malformed_reference_is_400(url, reference, call):
     response = call("DELETE", f"{url}{LIST}/{reference}")
 
     assert_json_error(response, 400, "invalid_input")
@@ -240,7 +238,7 @@ def test_a_malformed_reference_is_400(url, reference):
     "method, path, allowed",
     [("POST", LIST, "GET"), ("GET", LIST + "/WW-222222", "DELETE"), ("PUT", LIST + "/WW-222222/afgehandeld", "POST")],
 )
-def test_a_wrong_method_is_405(url, method, path, allowed):
+def test_a_wrong_method_is_405(url, method, path, allowed, call):
     response = call(method, url + path)
 
     assert_json_error(response, 405, "method_not_allowed")
@@ -248,7 +246,7 @@ def test_a_wrong_method_is_405(url, method, path, allowed):
 
 
 @pytest.mark.parametrize("method", ["OPTIONS", "TRACE"])
-def test_options_and_trace_answer_json_not_an_html_page(url, method):
+def test_options_and_trace_answer_json_not_an_html_page(url, method, call):
     response = call(method, url + LIST)
     assert_json_error(response, 405, "method_not_allowed")
     assert "<html" not in response.text.lower()
@@ -256,11 +254,11 @@ def test_options_and_trace_answer_json_not_an_html_page(url, method):
 
 
 @pytest.mark.parametrize("path", ["/admin", "/admin/", "/admin/andere", LIST + "/WW-222222/open"])
-def test_an_unknown_admin_path_is_404_json(url, path):
+def test_an_unknown_admin_path_is_404_json(url, path, call):
     assert_json_error(call("GET", url + path), 404, "not_found")
 
 
-def test_reading_the_list_deletes_expired_requests(url, store, database):
+def test_reading_the_list_deletes_expired_requests(url, store, database, call):
     old, recent = add(store), add(store)
     made = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=31)
     with sqlite3.connect(database) as connection:
@@ -273,7 +271,7 @@ def test_reading_the_list_deletes_expired_requests(url, store, database):
         assert connection.execute("SELECT reference FROM callback_requests").fetchall() == [(recent.reference,)]
 
 
-def test_a_server_error_is_a_json_500_without_details(url, store, database):
+def test_a_server_error_is_a_json_500_without_details(url, store, database, call):
     CallbackStore(f"sqlite:///{database}", Fernet.generate_key()).add(  # another key than the server's
         "GM0363", "Amsterdam", NAME, PHONE, QUESTION, "Ik geef toestemming."
     )
@@ -283,14 +281,14 @@ def test_a_server_error_is_a_json_500_without_details(url, store, database):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_admin_requests_log_no_names_or_phone_numbers(url, store, server_log):
+def test_admin_requests_log_no_names_or_phone_numbers(url, store, server_log, keys, call):
     request = add(store)
     call("GET", url + LIST)
     call("POST", f"{url}{LIST}/{request.reference}/afgehandeld")
 
     log = server_log.read_text()
     assert f"admin GET {LIST} -> 200" in log
-    for secret in (NAME, "Zonnebloem", "98765432", "9876 5432", QUESTION, TOKEN, TOKEN[3:]):
+    for secret in (NAME, "Zonnebloem", "98765432", "9876 5432", QUESTION, keys["beheerder"], keys["beheerder"][3:]):
         assert secret not in log
 
 
