@@ -292,12 +292,12 @@ class StaffStore:
     def new_api_key(self, name: str) -> str:
         """A new key for the admin API for this account, replacing its old one; StaffError when
         there is no such account. The key is shown once: the database keeps its SHA-256."""
-        key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        key, name = API_KEY_PREFIX + secrets.token_urlsafe(32), clean_name(name)
         with Session(self._engine) as session, session.begin():
-            if _account_row(session, clean_name(name)) is None:
+            if _account_row(session, name) is None:
                 raise StaffError(f"Er is geen account met de naam {name}.")
-            session.execute(delete(ApiKeyRow).where(ApiKeyRow.account_name == clean_name(name)))
-            session.add(ApiKeyRow(key_hash=_digest(key), account_name=clean_name(name), created_at=_now()))
+            session.execute(delete(ApiKeyRow).where(ApiKeyRow.account_name == name))
+            session.add(ApiKeyRow(key_hash=_digest(key), account_name=name, created_at=_now()))
         return key
 
     def api_account(self, key: Optional[str]) -> Optional[StaffAccount]:
