@@ -13,7 +13,7 @@ without a restart.
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Dict, Hashable, List, Mapping, Optional, Protocol, Set, Tuple
@@ -43,9 +43,15 @@ DOCUMENT_FIELDS = {
     "clientondersteuning",
     "eigen_bijdrage",
     "antwoorden",
+    "chat",
 }
 CONTACT_FIELDS = ("naam", "telefoon", "email", "website", "openingstijden", "adres", "bron", "volgens")
 CONTRIBUTION_FIELDS = ("jaar", "bedrag_per_maand", "voor_wie", "bron", "volgens")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+CHAT_FIELDS = (*WEEKDAYS, "wachten_minuten")
+DEFAULT_WAIT_MINUTES = 5
+MAX_WAIT_MINUTES = 30
+_HOURS = re.compile(r"(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d{1,3},\d{2}")
 logger = logging.getLogger(__name__)
@@ -79,6 +85,20 @@ class LocalContribution:
 
 
 @dataclass(frozen=True)
+class LiveChat:
+    """When the helpdesk chats with residents in Wegwijzer: from and until per weekday
+    (0 is Monday), and how long a resident waits for an employee before a call back is offered."""
+
+    hours: Mapping[int, Tuple[time, time]]
+    wait_minutes: int = DEFAULT_WAIT_MINUTES
+
+    def is_open(self, moment: datetime) -> bool:
+        """Open at this local time (the municipality's: Europe/Amsterdam)."""
+        hours = self.hours.get(moment.weekday())
+        return hours is not None and hours[0] <= moment.time() < hours[1]
+
+
+@dataclass(frozen=True)
 class Override:
     cbs_code: str
     source: str
@@ -89,6 +109,7 @@ class Override:
     support: Tuple[Contact, ...] = ()
     contribution: Optional[LocalContribution] = None
     answers: Mapping[str, str] = field(default_factory=dict)  # topic -> local text
+    chat: Optional[LiveChat] = None  # None: residents are not handed over in a chat
 
 
 @dataclass
@@ -271,6 +292,32 @@ def _answers(value: Any, rules: Rules) -> Dict[str, str]:
     }
 
 
+def _chat(value: Any) -> LiveChat:
+    """`chat`: times per weekday ("09:00-17:00") and the longest wait (minutes)."""
+    data = _mapping(value, "chat", set(CHAT_FIELDS))
+    hours = {day: _hours(data[name], f"chat.{name}") for day, name in enumerate(WEEKDAYS) if data.get(name)}
+    if not hours:
+        raise _Invalid("chat", "geef voor minstens één dag de tijden, bijvoorbeeld maandag: 09:00-17:00")
+    wait = data.get("wachten_minuten", DEFAULT_WAIT_MINUTES)
+    if isinstance(wait, str) and wait.strip().isdigit():
+        wait = int(wait)
+    if not isinstance(wait, int) or isinstance(wait, bool) or not 1 <= wait <= MAX_WAIT_MINUTES:
+        raise _Invalid("chat.wachten_minuten", f"hier hoort een aantal minuten van 1 tot en met {MAX_WAIT_MINUTES}")
+    return LiveChat(hours, wait)
+
+
+def _hours(value: Any, name: str) -> Tuple[time, time]:
+    text = _text(value, name, longest=20) or ""
+    match = _HOURS.fullmatch(text)
+    try:
+        start, end = (time(int(match[1]), int(match[2])), time(int(match[3]), int(match[4]))) if match else (None, None)
+    except ValueError:  # 25:00, 9:75
+        start = end = None
+    if start is None or end is None or start >= end:
+        raise _Invalid(name, f"'{text}' zijn geen tijden; schrijf bijvoorbeeld 09:00-17:00 (van - tot)")
+    return start, end
+
+
 def parse_override(path: Path, rules: Rules) -> Override:
     """One file as an Override; OverrideError (raised) names the first problem."""
     try:
@@ -318,6 +365,7 @@ def _override(data: Any, cbs_code: str, name: str, rules: Rules) -> Override:
         ),
         contribution=_contribution(data["eigen_bijdrage"], rules) if data.get("eigen_bijdrage") else None,
         answers=_answers(data["antwoorden"], rules) if data.get("antwoorden") else {},
+        chat=_chat(data["chat"]) if data.get("chat") else None,
     )
 
 

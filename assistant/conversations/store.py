@@ -216,10 +216,17 @@ class ConversationLog:
 
     # --- Writing: the Rasa server, after each turn ------------------------------------------
 
-    def record(self, sender_id: str, events: Sequence[dict], code_for_name: Callable[[str], Optional[str]]) -> None:
+    def record(
+        self,
+        sender_id: str,
+        events: Sequence[dict],
+        code_for_name: Callable[[str], Optional[str]],
+        paused: bool = False,
+    ) -> None:
         """Adds the turns that start in `events` (one save of the tracker store, masked) to the
-        conversation of `sender_id`; `code_for_name` gives a municipality's CBS code for its name."""
-        turns, earlier_replies = read_turns(events)
+        conversation of `sender_id`; `code_for_name` gives a municipality's CBS code for its name;
+        `paused`: Wegwijzer is paused after these events (an employee has the conversation)."""
+        turns, earlier_replies = read_turns(events, paused)
         if not turns and not earlier_replies:
             return
         with Session(self.engine) as session:

@@ -6,12 +6,13 @@ A turn's outcome is what the staff app counts:
 - "beantwoord": an answer (a topic, a knowledge-base entry, a flow step);
 - "niet begrepen": Wegwijzer was not sure ("Bedoelt u …?") or had no answer, also for a
   message outside its subjects that it could not send to another organisation;
-- "mens": the resident asked for a person or a call back, or was offered one after failing twice;
+- "mens": the resident asked for a person, a chat or a call back, or was offered one after failing
+  twice, or wrote while an employee had the conversation (Wegwijzer paused: a handover);
 - "opening": the widget's automatic first message, which the resident did not type.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from assistant.content.knowledge import ENTRY_ENTITY, RETRIEVAL_INTENT
 from assistant.conversations.feedback import FEEDBACK_REQUEST
@@ -27,8 +28,10 @@ OUTCOMES = (ANSWERED, NOT_UNDERSTOOD, PERSON)
 WIDGET_OPENING = "/greet"  # what the widget sends when it opens (widget.js greetWhenNew)
 NOT_SURE_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-PERSON_INTENTS = frozenset({"human_handover", "callback_request"})
-PERSON_ACTIONS = frozenset({"action_offer_human", "handover_form", "callback_form"})
+PERSON_INTENTS = frozenset({"human_handover", "chat_request", "callback_request"})
+PERSON_ACTIONS = frozenset({"action_offer_human", "handover_form", "chat_form", "action_request_chat", "callback_form"})
+EMPLOYEE = "medewerker"  # the metadata key of an employee's message in a handover (its municipality)
+EMPLOYEE_PREFIX = "Medewerker: "  # how the staff app's transcript shows an employee's message
 NOT_UNDERSTOOD_ACTIONS = frozenset(
     {"utter_fallback_topics", "action_default_fallback", "action_default_ask_affirmation"}
 )
@@ -51,12 +54,13 @@ class Turn:
     replies: List[str] = field(default_factory=list)
     actions: List[str] = field(default_factory=list)
     answered: bool = False  # a reply asked for feedback: an answer (FEEDBACK_REQUEST)
+    to_person: bool = False  # written while Wegwijzer was paused for an employee
 
     @property
     def outcome(self) -> str:
         if self.text == WIDGET_OPENING:
             return OPENING
-        if self.topic in PERSON_INTENTS or PERSON_ACTIONS.intersection(self.actions):
+        if self.to_person or self.topic in PERSON_INTENTS or PERSON_ACTIONS.intersection(self.actions):
             return PERSON
         if self.topic == NOT_SURE_INTENT or NOT_UNDERSTOOD_ACTIONS.intersection(self.actions):
             return NOT_UNDERSTOOD
@@ -65,17 +69,24 @@ class Turn:
         return ANSWERED
 
 
-def read_turns(events: Iterable[Dict[str, Any]]) -> Tuple[List[Turn], List[str]]:
+def read_turns(events: Sequence[Dict[str, Any]], paused_at_end: bool = False) -> Tuple[List[Turn], List[str]]:
     """The turns that start in `events`, and the bot texts before the first of them (the rest of
-    a turn that an earlier save began)."""
+    a turn that an earlier save began). A turn written while Wegwijzer was paused (between Rasa's
+    "pause" and "resume" events) went to an employee; `paused_at_end` is the conversation's state
+    after `events`, which tells the state before them."""
     turns: List[Turn] = []
     earlier_replies: List[str] = []
+    paused = _paused_at_start(events, paused_at_end)
     for event in events:
         kind = event.get("event")
         if kind == "user":
             turns.append(_turn(event))
+            turns[-1].to_person = paused
+        elif kind in ("pause", "resume"):
+            paused = kind == "pause"
         elif kind == "bot" and isinstance(event.get("text"), str) and event["text"]:
-            (turns[-1].replies if turns else earlier_replies).append(event["text"])
+            text = EMPLOYEE_PREFIX + event["text"] if (event.get("metadata") or {}).get(EMPLOYEE) else event["text"]
+            (turns[-1].replies if turns else earlier_replies).append(text)
         elif kind == "bot" and turns and (event.get("data") or {}).get("custom") == FEEDBACK_REQUEST:
             turns[-1].answered = True
         elif kind == "action" and turns and isinstance(event.get("name"), str):
@@ -83,6 +94,11 @@ def read_turns(events: Iterable[Dict[str, Any]]) -> Tuple[List[Turn], List[str]]
         elif kind == "slot" and turns and event.get("name") == GEMEENTE and isinstance(event.get("value"), str):
             turns[-1].municipality_name = event["value"]
     return turns, earlier_replies
+
+
+def _paused_at_start(events: Sequence[Dict[str, Any]], paused_at_end: bool) -> bool:
+    changes = [event["event"] for event in events if event.get("event") in ("pause", "resume")]
+    return changes[0] == "resume" if changes else paused_at_end
 
 
 def _turn(event: Dict[str, Any]) -> Turn:

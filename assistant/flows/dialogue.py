@@ -37,6 +37,8 @@ FLOWS: Dict[str, Flow] = {
     "eigen_bijdrage_form": Flow("eigen_bijdrage_check", "action_eigen_bijdrage_uitslag", "action_answer_question"),
     "pgb_form": Flow("pgb_check", "action_pgb_advies"),
     "handover_form": Flow("human_handover", "action_offer_human"),
+    # Waits for an employee of the helpdesk (actions/handover_form.py: the chat button, or "ik wil chatten").
+    "chat_form": Flow("chat_request", "action_request_chat"),
     # A question asked when the form asks what the call should be about is answered, then
     # offered to be passed on (actions/callback_form.py).
     "callback_form": Flow("callback_request", "action_submit_callback", after_question="action_keep_callback_question"),

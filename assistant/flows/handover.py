@@ -1,12 +1,24 @@
-"""The handover flow (`handover_form`): where a resident reaches a person at the municipality.
-The Wmo-loket when the municipality's own data gives its number (with opening hours), else the
-municipality's general number."""
+"""The handover flows: where a resident reaches a person at the municipality (`handover_form`),
+and a chat with an employee of its helpdesk in Wegwijzer itself (`chat_form`).
 
-from typing import Optional
+Where to call: the Wmo-loket when the municipality's own data gives its number (with opening
+hours), else the municipality's general number. A chat: only in the widget (socket.io, which can
+bring an employee's messages; REST answers one request at a time), and only while the helpdesk
+chats (the municipality's chat times in its local data); otherwise the resident gets where to call
+and the offer of a call back."""
+
+from datetime import datetime
+from typing import List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 from assistant.content.answers import message
+from assistant.helpdesk.handovers import ENDED, STOPPED_WAITING, TAKEN, TEXT, TIMED_OUT, Delivery
 from municipalities.directory import Municipality
-from municipalities.overrides import Override
+from municipalities.overrides import WEEKDAYS, LiveChat, Override
+
+TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+CHAT_CHANNEL = "socketio"  # the widget's
+STOP_WAITING = "/stop_wachten"  # the button while a resident waits; the channel reads it (paused, Rasa would not)
 
 
 def where_to_call(municipality: Municipality, override: Optional[Override]) -> str:
@@ -15,3 +27,56 @@ def where_to_call(municipality: Municipality, override: Optional[Override]) -> s
         return message("mens_gemeente", gemeente=municipality.name, telefoon=municipality.phone_display or "")
     text = message("mens_wmo_loket", gemeente=municipality.name, telefoon=desk.phone.display)
     return f"{text} {message('mens_open', open=desk.opening_hours)}" if desk.opening_hours else text
+
+
+def local_now() -> datetime:
+    return datetime.now(TIME_ZONE)
+
+
+def chat_now(override: Optional[Override], channel: Optional[str], now: datetime) -> Optional[LiveChat]:
+    """The municipality's chat when a resident on this channel can chat at this moment."""
+    chat = override.chat if override else None
+    return chat if chat and channel == CHAT_CHANNEL and chat.is_open(now.astimezone(TIME_ZONE)) else None
+
+
+def chat_times(chat: LiveChat) -> str:
+    """ "maandag 09:00-17:00, dinsdag 09:00-12:30" """
+    return ", ".join(f"{WEEKDAYS[day]} {start:%H:%M}-{end:%H:%M}" for day, (start, end) in sorted(chat.hours.items()))
+
+
+def no_chat_reason(municipality: Municipality, override: Optional[Override], channel: Optional[str]) -> str:
+    """Why the resident cannot chat now, in the resident's words."""
+    chat = override.chat if override else None
+    if chat is None:
+        return message("chat_geen", gemeente=municipality.name)
+    if channel != CHAT_CHANNEL:
+        return message("chat_alleen_widget", gemeente=municipality.name)
+    return message("chat_gesloten", gemeente=municipality.name, tijden=chat_times(chat))
+
+
+def waiting_buttons() -> List[dict]:
+    return [{"title": message("chat_stop_knop"), "payload": STOP_WAITING}]
+
+
+def person_buttons(chat: Optional[LiveChat]) -> List[dict]:
+    """The choices after where to call: chat (when the helpdesk chats now), a call back, or neither."""
+    chat_button = [{"title": message("chat_knop"), "payload": "/chat_request"}] if chat else []
+    return [
+        *chat_button,
+        {"title": message("terugbellen_knop"), "payload": "/callback_request"},
+        {"title": message("nee_dank_u_knop"), "payload": "/deny"},
+    ]
+
+
+def delivery_reply(delivery: Delivery) -> Tuple[str, List[dict]]:
+    """What the resident reads for a mailbox row: the employee's text, or Wegwijzer saying what
+    happened (with the offer of a call back when nobody came)."""
+    name = delivery.municipality_name
+    if delivery.kind == TEXT:
+        return delivery.text or "", []
+    if delivery.kind == TAKEN:
+        return message("chat_overgenomen", gemeente=name), []
+    if delivery.kind == ENDED:
+        return message("chat_teruggegeven"), []
+    texts = {TIMED_OUT: "chat_niemand_vrij", STOPPED_WAITING: "chat_gestopt"}
+    return message(texts[delivery.kind], gemeente=name), person_buttons(None)

@@ -12,6 +12,10 @@ or the tracker store see a message, and one fix for socket.io.
   check (down, or hung), the resident hears at once that something went wrong and whom to
   call; a turn that takes longer than TURN_TIMEOUT, fails, or gives no message at all ends
   with the same kind message, never with silence.
+- Socket.io: while an employee of the helpdesk has the conversation (a handover, Rasa paused),
+  Rasa keeps the resident's messages and answers nothing: no fault message then. While the resident
+  waits, each message is acknowledged; "Stoppen met wachten" ends the wait. The employee's messages
+  come through assistant/rasa_plugins/handover_delivery.py.
 - Socket.io: the widget's feedback on an answer (event `feedback`) is kept in the conversation
   log (assistant/conversations/feedback.py), only for the conversation its connection joined.
 - Socket.io: Rasa 3.6's SocketIOOutput.send_custom_json passes the payload's keys as keyword
@@ -41,7 +45,11 @@ from assistant.content import municipal_directory
 from assistant.content.answers import message
 from assistant.conversations.feedback import read_feedback
 from assistant.conversations.store import ConversationLog
+from assistant.conversations.turns import EMPLOYEE
+from assistant.flows.handover import STOP_WAITING
+from assistant.helpdesk.handovers import WAITING, Handover, HandoverStore
 from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+from assistant.rasa_plugins.handover_delivery import HandoverDelivery
 from assistant.rasa_plugins.limits import (
     MAX_MESSAGE_LENGTH,
     MAX_REQUEST_BYTES,
@@ -237,6 +245,10 @@ class WidgetSocketIOOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
+    async def send_from_employee(self, recipient_id: Text, text: Text, municipality_name: Text) -> None:
+        """An employee's message in a handover: the widget shows who wrote it."""
+        await self._send_message(recipient_id, {"text": text, EMPLOYEE: municipality_name})
+
 
 class WidgetSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel with the limits and contact cards that arrive."""
@@ -256,13 +268,23 @@ class WidgetSocketIOInput(SocketIOInput):
                 user_message.metadata = {}  # the widget's preset municipality only: the message still counts
             user_message.text = readable(user_message.text)
             reply = refusal_reply(user_message.text)
+            handover = await self.handovers.open_for(user_message.sender_id) if reply is None else None
             if reply:
                 await output.send_text_message(user_message.sender_id, reply)
+            elif handover:
+                await self.during_handover(on_new_message, user_message, handover)
             else:
                 await answer_surely(on_new_message, user_message, lambda: output.sent)
 
         blueprint = super().blueprint(answer_through_widget_output)
         self.sio.eio.max_http_buffer_size = SOCKETIO_MAX_BYTES
+        self.handovers = HandoverDelivery(
+            HandoverStore(), self.sio, self.namespace, lambda: WidgetSocketIOOutput(self.sio, self.bot_message_evt)
+        )
+
+        @blueprint.listener("after_server_start")
+        async def deliver_handover_messages(app: Any, _: Any) -> None:
+            self.handovers.start(app.ctx.agent)
 
         @self.sio.on("feedback", namespace=self.namespace)
         async def feedback(sid: Text, data: Any) -> None:
@@ -277,3 +299,20 @@ class WidgetSocketIOInput(SocketIOInput):
                 logger.error("Feedback could not be kept: %s", type(error).__name__)
 
         return blueprint
+
+    async def during_handover(
+        self, on_new_message: OnNewMessage, user_message: UserMessage, handover: Handover
+    ) -> None:
+        """Rasa keeps the message (paused, it predicts nothing); the employee reads it in the staff app."""
+        output = user_message.output_channel
+        if handover.status == WAITING and user_message.text.strip() == STOP_WAITING:
+            await self.handovers.stop_waiting(user_message.sender_id)
+            return
+        try:
+            await asyncio.wait_for(on_new_message(user_message), TURN_TIMEOUT)
+        except Exception as error:  # noqa: BLE001 - not kept: the resident must know
+            logger.error("A message during a chat with an employee was not kept: %s", type(error).__name__)
+            await output.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
+            return
+        if handover.status == WAITING:
+            await output.send_text_message(user_message.sender_id, message("chat_bewaard"))

@@ -135,17 +135,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             tracker.update(ActiveLoop(None))
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await super().save(tracker)
-        self._log_turn(tracker.sender_id)
+        self._log_turn(tracker.sender_id, tracker.is_paused())
         if time.monotonic() >= self._next_check:
             self._next_check = time.monotonic() + CHECK_EVERY
             self.delete_expired_conversations()
 
-    def _log_turn(self, sender_id: str) -> None:
+    def _log_turn(self, sender_id: str, paused: bool) -> None:
         """The turn in the conversation log for the staff app. The turn itself is stored already:
         a log that cannot be written costs a line in the figures, not the resident's answer."""
         events = self._stored.pop(sender_id, [])
         try:
-            self.log.record(sender_id, events, municipality_code)
+            self.log.record(sender_id, events, municipality_code, paused)
         except sa.exc.SQLAlchemyError as error:
             logger.error("A turn could not be added to the conversation log: %s", type(error).__name__)
 

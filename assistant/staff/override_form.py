@@ -15,7 +15,16 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from assistant.conversations.topics import topic_name
-from municipalities.overrides import CONTACT_FIELDS, CONTRIBUTION_FIELDS, Override, OverrideError, Rules, parse_document
+from municipalities.overrides import (
+    CHAT_FIELDS,
+    CONTACT_FIELDS,
+    CONTRIBUTION_FIELDS,
+    WEEKDAYS,
+    Override,
+    OverrideError,
+    Rules,
+    parse_document,
+)
 
 Document = Dict[str, Any]
 FormValues = Callable[[str], List[str]]  # every value the form sent for one field name
@@ -27,6 +36,7 @@ SECTIONS = {
     "clientondersteuning": "Cliëntondersteuning",
     "eigen_bijdrage": "Lagere eigen bijdrage",
     "antwoorden": "Eigen tekst",
+    "chat": "Chatten met een medewerker",
 }
 FIELD_NAMES = {
     "gemeente": "gemeente",
@@ -44,6 +54,8 @@ FIELD_NAMES = {
     "jaar": "jaar",
     "bedrag_per_maand": "bedrag per maand",
     "voor_wie": "voor wie",
+    **{day: day for day in WEEKDAYS},
+    "wachten_minuten": "hoogstens wachten (minuten)",
 }
 _INDEX = re.compile(r"^clientondersteuning\[(\d+)\]")
 
@@ -85,6 +97,7 @@ def document_from_form(values: FormValues, cbs_code: str, checked: date, topics:
     _put(document, "clientondersteuning", organisations)
     _put(document, "eigen_bijdrage", _contribution(values))
     _put(document, "antwoorden", _answers(values, topics))
+    _put(document, "chat", _chat(values))
     return document
 
 
@@ -131,6 +144,17 @@ def _contribution(values: FormValues) -> Document:
     for key in ("bron", "volgens"):
         _put(contribution, key, _one(values, f"eigen_bijdrage.{key}"))
     return contribution
+
+
+def _chat(values: FormValues) -> Document:
+    """The chat times; the wait only with times (alone it would be a section without days)."""
+    chat: Document = {}
+    for day in WEEKDAYS:
+        _put(chat, day, _one(values, f"chat.{day}"))
+    wait = _one(values, "chat.wachten_minuten")
+    if chat and wait:
+        chat["wachten_minuten"] = int(wait) if wait.isdigit() else wait
+    return chat
 
 
 def _answers(values: FormValues, topics: Sequence[str]) -> Document:
@@ -194,6 +218,8 @@ def form_values(document: Mapping[str, Any]) -> Dict[str, Any]:
     values["eigen_bijdrage.voor_wie"] = "\n".join(str(group) for group in _listed(contribution.get("voor_wie")))
     for topic, text in (document.get("antwoorden") or {}).items():
         values[f"antwoorden.{topic}"] = _shown(text)
+    for key in CHAT_FIELDS:
+        values[f"chat.{key}"] = _shown((document.get("chat") or {}).get(key))
     return values
 
 
@@ -230,7 +256,7 @@ def flatten(document: Mapping[str, Any]) -> Dict[str, str]:
             for number, organisation in enumerate(value, start=1):
                 for name, item in (organisation or {}).items():
                     fields[field_label(f"clientondersteuning.{number}.{name}")] = _text(item)
-        elif isinstance(value, dict):  # wmo_loket, eigen_bijdrage, antwoorden
+        elif isinstance(value, dict):  # wmo_loket, eigen_bijdrage, antwoorden, chat
             fields.update({field_label(f"{key}.{name}"): _text(item) for name, item in value.items()})
         elif key != "gemeente":
             fields[field_label(key)] = _text(value)

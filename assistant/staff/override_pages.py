@@ -38,7 +38,7 @@ from assistant.staff.pages import PREFIX, page, scope, signed_in_as
 from assistant.web.blocking import blocking
 from municipalities.directory import Directory, Municipality
 from municipalities.override_versions import OverrideVersion, OverrideVersions, StaleVersion
-from municipalities.overrides import AUDIENCES, OVERRIDES_DIR, Override, Rules
+from municipalities.overrides import AUDIENCES, OVERRIDES_DIR, WEEKDAYS, Override, Rules
 
 ACTIONS = {"voorbeeld", "organisatie_erbij", "opslaan"}
 EDITORS = (HELPDESK, BEHEERDER)
@@ -219,6 +219,7 @@ def _form_page(
         gelukt=gelukt,
         bewerkt=session.account.role in EDITORS,
         doelgroepen=AUDIENCES,
+        weekdagen=WEEKDAYS,
         jaren=sorted(rules.national_maximum),
         onderwerpen=[(topic, topic_name(topic)) for topic in sorted(rules.topics, key=topic_name)],
         vandaag=dutch_date(rules.today()),

@@ -3,7 +3,7 @@ what is wrong) in Dutch, a broken file never stops the others, and edits are pic
 
 import os
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 
@@ -31,6 +31,29 @@ def test_a_complete_file_is_read(tmp_path, rules):
     )
     assert override.contribution.years == (2026,) and override.contribution.monthly_amount == "0,00"
     assert override.answers == {"clientondersteuning_aanvragen": "Bel het Wmo-loket."}
+    assert override.chat.hours == {0: (time(9), time(17)), 4: (time(9), time(12, 30))}
+    assert override.chat.wait_minutes == 4
+
+
+@pytest.mark.parametrize(
+    "moment, is_open",
+    [
+        (datetime(2026, 12, 7, 8, 59), False),  # a Monday
+        (datetime(2026, 12, 7, 9, 0), True),
+        (datetime(2026, 12, 7, 16, 59), True),
+        (datetime(2026, 12, 7, 17, 0), False),
+        (datetime(2026, 12, 8, 10, 0), False),  # Tuesday: no chat
+        (datetime(2026, 12, 11, 12, 29), True),  # Friday
+        (datetime(2026, 12, 11, 12, 30), False),
+    ],
+)
+def test_the_chat_is_open_from_its_start_until_its_end(tmp_path, rules, moment, is_open):
+    assert parse_override(write(tmp_path, "GM0193.yml", GOOD), rules).chat.is_open(moment) is is_open
+
+
+def test_a_chat_without_a_wait_waits_five_minutes(tmp_path, rules):
+    text = GOOD.replace("  wachten_minuten: 4\n", "")
+    assert parse_override(write(tmp_path, "GM0193.yml", text), rules).chat.wait_minutes == 5
 
 
 def test_a_source_from_a_third_party_says_whose_it_is(tmp_path, rules):
@@ -107,6 +130,17 @@ def test_no_committed_file_cites_a_third_party_page_without_saying_so(rules):
             "'volgens' hoort bij een bron",
         ),
         (("  voor_wie: inwoners met een laag inkomen", "  voor_wie: []"), "eigen_bijdrage.voor_wie", "voor wie geldt"),
+        (("maandag: 09:00-17:00", "maandag: 17:00-09:00"), "chat.maandag", "'17:00-09:00' zijn geen tijden"),
+        (("maandag: 09:00-17:00", "maandag: 9 tot 5"), "chat.maandag", "schrijf bijvoorbeeld 09:00-17:00"),
+        (("maandag: 09:00-17:00", "maandag: 09:00-25:00"), "chat.maandag", "zijn geen tijden"),
+        (("maandag: 09:00-17:00", "maandg: 09:00-17:00"), "chat.maandg", "onbekend veld"),
+        (("wachten_minuten: 4", "wachten_minuten: 90"), "chat.wachten_minuten", "van 1 tot en met 30"),
+        (("wachten_minuten: 4", "wachten_minuten: vijf"), "chat.wachten_minuten", "een aantal minuten"),
+        (
+            ('  maandag: 09:00-17:00\n  vrijdag: "9.00 - 12.30"\n', ""),
+            "chat",
+            "geef voor minstens één dag de tijden",
+        ),
     ],
 )
 def test_each_problem_names_the_file_the_field_and_what_is_wrong(tmp_path, rules, change, field, problem):

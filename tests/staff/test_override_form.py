@@ -83,6 +83,18 @@ def test_empty_and_removed_organisations_are_left_out(rules):
             "niet lager dan het landelijke maximum",
         ),
         (
+            {"chat.dinsdag": "9-17"},
+            "chat.dinsdag",
+            "Chatten met een medewerker, dinsdag",
+            "'9-17' zijn geen tijden",
+        ),
+        (
+            {"chat.maandag": "09:00-17:00", "chat.wachten_minuten": "60"},
+            "chat.wachten_minuten",
+            "Chatten met een medewerker, hoogstens wachten (minuten)",
+            "van 1 tot en met 30",
+        ),
+        (
             {"nieuw_antwoord.onderwerp": "pgb_wat", "nieuw_antwoord.tekst": "x" * 1501},
             "antwoorden.pgb_wat",
             "Eigen tekst, Wat is een pgb?",
@@ -114,6 +126,16 @@ def test_a_local_answer_text_is_added_kept_and_removed_by_emptying_it(rules):
     assert kept["antwoorden"] == {"pgb_wat": "Bel ons."}
     emptied = document_from_form(sent({**form_values(document), "antwoorden.pgb_wat": ""}), "GM0193", TODAY, topics())
     assert "antwoorden" not in emptied
+
+
+def test_chat_times_go_from_the_form_to_the_document_and_back(rules):
+    form = {"bron": "https://www.zwolle.nl/wmo", "chat.maandag": "09:00-17:00", "chat.woensdag": "13:00-16:00"}
+    document = document_from_form(sent({**form, "chat.wachten_minuten": "10"}), "GM0193", TODAY, topics())
+    assert document["chat"] == {"maandag": "09:00-17:00", "woensdag": "13:00-16:00", "wachten_minuten": 10}
+    assert check(document, rules)[0].chat.wait_minutes == 10
+    assert form_values(document)["chat.woensdag"] == "13:00-16:00" and form_values(document)["chat.dinsdag"] == ""
+    without_days = document_from_form(sent({"bron": form["bron"], "chat.wachten_minuten": "10"}), "GM0193", TODAY, [])
+    assert "chat" not in without_days  # a wait alone is no chat
 
 
 def test_the_saved_text_is_the_file_format(rules):

@@ -24,6 +24,10 @@ eigen_bijdrage:
   bron: https://www.zwolle.nl/eigen-bijdrage
 antwoorden:
   clientondersteuning_aanvragen: Bel het Wmo-loket.
+chat:
+  maandag: 09:00-17:00
+  vrijdag: "9.00 - 12.30"
+  wachten_minuten: 4
 """
 
 
