@@ -373,8 +373,15 @@ class ConversationLog:
 
     def conversation(self, reference: str) -> Optional[Tuple[ConversationView, List[TurnView]]]:
         """A conversation that has not expired, with its turns (the widget's opening left out)."""
+        return self._with_turns(reference=reference)
+
+    def conversation_of(self, sender_id: str) -> Optional[Tuple[ConversationView, List[TurnView]]]:
+        """The same, found by the resident's session id (a chat with an employee knows only that)."""
+        return self._with_turns(sender_id=sender_id)
+
+    def _with_turns(self, **wanted: str) -> Optional[Tuple[ConversationView, List[TurnView]]]:
         with Session(self.engine) as session:
-            row = session.query(ConversationRow).filter_by(reference=reference, expired=False).one_or_none()
+            row = session.query(ConversationRow).filter_by(**wanted, expired=False).one_or_none()
             if row is None:
                 return None
             turns = session.query(TurnRow).filter(TurnRow.conversation_id == row.id, TurnRow.outcome != OPENING)

@@ -1,9 +1,10 @@
 """The staff web app under /beheer/: sign-in, the own password, the callback queue of the
-account's municipalities, and (in modules of their own) the conversations, the figures and
-the municipality's own data.
-Server-side pages (Jinja2 templates in assistant/staff/templates/), no script: they work
-with a keyboard, a screen reader and without JavaScript. Roles: a wmo-raad account sees the
-figures, not what residents wrote (callback requests, conversations).
+account's municipalities, and (in modules of their own) the chats with residents, the
+conversations, the figures and the municipality's own data.
+Server-side pages (Jinja2 templates in assistant/staff/templates/): they work with a keyboard,
+a screen reader and without JavaScript; only the chat pages add a small script that keeps them
+current. Roles: a wmo-raad account sees the figures, not what residents wrote (callback
+requests, chats, conversations).
 
 Security, page by page:
 - a session cookie (HttpOnly, SameSite=Strict, path /beheer, Secure behind HTTPS) that holds a
@@ -34,7 +35,9 @@ from assistant.helpdesk.callbacks import (
     InvalidCallbackRequest,
     clean_reference,
 )
+from assistant.helpdesk.handovers import HandoverStore
 from assistant.staff.accounts import BEHEERDER, HELPDESK, MAX_FAILURES, ROLES, StaffError, StaffSession, StaffStore
+from assistant.staff.chat_pages import add_chat_pages
 from assistant.staff.conversation_pages import add_conversation_pages
 from assistant.staff.figure_pages import Municipalities, add_figure_pages
 from assistant.staff.override_pages import LocalData, add_override_pages
@@ -56,7 +59,12 @@ SIGN_IN_COOKIE = "wegwijzer_inloggen"  # the sign-in form's own CSRF token
 
 
 def staff_blueprint(
-    staff: StaffStore, callbacks: CallbackStore, log: ConversationLog, every: Municipalities, local: LocalData
+    staff: StaffStore,
+    callbacks: CallbackStore,
+    log: ConversationLog,
+    every: Municipalities,
+    local: LocalData,
+    handovers: HandoverStore,
 ) -> Blueprint:
     """The routes of /beheer/ on these stores; `every` gives every municipality (code, name)."""
     pages = Blueprint("beheer", url_prefix=PREFIX)
@@ -187,6 +195,7 @@ def staff_blueprint(
             return response.redirect(f"{PREFIX}/terugbellen?gelukt=verwijderd", status=303)
         return response.redirect(f"{PREFIX}/terugbellen/{found.reference}?gelukt={action}", status=303)
 
+    add_chat_pages(pages, staff, handovers, log)
     add_conversation_pages(pages, staff, log)
     add_figure_pages(pages, staff, log, every)
     add_override_pages(pages, staff, local)

@@ -2,8 +2,10 @@
 CSRF check, cookies, and the scope of municipalities an account sees."""
 
 import hmac
+from datetime import datetime
 from functools import wraps
 from typing import Any, Awaitable, Callable, List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sanic import response
@@ -16,6 +18,7 @@ from assistant.web.blocking import blocking
 PREFIX = "/beheer"
 SESSION_COOKIE = "wegwijzer_beheer"
 CSRF_FIELD = "csrf"
+TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
@@ -47,7 +50,12 @@ def paragraphs(text: str) -> List[Tuple[str, List[str]]]:
     return blocks
 
 
-templates.filters.update(procent=percentage, zeker=sure, alineas=paragraphs)
+def local_time(moment: Optional[datetime]) -> str:
+    """A UTC moment as the clock on the wall in the Netherlands shows it: "14:05"."""
+    return moment.astimezone(TIME_ZONE).strftime("%H:%M") if moment else "–"
+
+
+templates.filters.update(procent=percentage, zeker=sure, alineas=paragraphs, tijd=local_time)
 
 
 def signed_in_as(staff: StaffStore, *roles: str) -> Callable[[Handler], Handler]:

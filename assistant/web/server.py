@@ -29,6 +29,7 @@ from assistant.conversations.store import ConversationLog
 from assistant.helpdesk.admin import PREFIX as ADMIN_PREFIX
 from assistant.helpdesk.admin import AdminApi, is_admin_path
 from assistant.helpdesk.callbacks import CallbackStore
+from assistant.helpdesk.handovers import HandoverStore
 from assistant.runtime.servers import free_port
 from assistant.settings import DIRECTORY_URL, PROJECT_ROOT, RASA_PORT, WEB_PUBLIC_DIR, conversation_store_url
 from assistant.staff.accounts import StaffStore
@@ -60,7 +61,7 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     admin = AdminApi(staff, callbacks)
     log = ConversationLog(conversation_store_url())
     local = LocalData(OverrideVersions(DIRECTORY_URL.get()), municipal_directory.shared)
-    app.blueprint(staff_blueprint(staff, callbacks, log, every_municipality, local))
+    app.blueprint(staff_blueprint(staff, callbacks, log, every_municipality, local, HandoverStore()))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 

@@ -6,7 +6,19 @@ import pytest
 from assistant.conversations.feedback import FEEDBACK_REQUEST, Feedback
 from assistant.conversations.store import ConversationFilter, ConversationLog
 from assistant.conversations.turns import ANSWERED, NOT_UNDERSTOOD, PERSON, read_turns, recognised_topic
-from tests.support.conversations import action, answered, bot, not_understood, record, slot, user, wants_a_person
+from tests.support.conversations import (
+    action,
+    answered,
+    asks_to_chat,
+    bot,
+    from_employee,
+    handed_back,
+    not_understood,
+    record,
+    slot,
+    user,
+    wants_a_person,
+)
 
 T0 = 1_796_000_000.0  # 2026-11-30
 
@@ -42,6 +54,30 @@ def test_outcomes_not_understood_and_a_person():
     outside, _ = read_turns([user("asdf", "out_of_scope", T0), bot("Daar kan ik u niet mee helpen.")])
     other_door, _ = read_turns([user("kinderbijslag?", "out_of_scope", T0), bot("Daarvoor kunt u bij de SVB"), door])
     assert (outside[0].outcome, other_door[0].outcome) == (NOT_UNDERSTOOD, ANSWERED)
+
+
+def test_messages_to_an_employee_count_as_a_person_and_the_employees_replies_are_marked(log):
+    """Saved as the tracker store saves them: the request (ends paused), a message while paused
+    (a save without pause events), the employee's reply, the hand back, a new question."""
+    record(log, "chat", answered("Wat is een pgb?", T0, gemeente="GM0228"))
+    record(log, "chat", asks_to_chat(T0 + 10), paused=True)
+    record(log, "chat", [user("Mijn moeder heeft hulp nodig", "pgb_wat", T0 + 20)], paused=True)
+    record(log, "chat", [from_employee("Ik help u graag.", "Ede")], paused=True)
+    record(log, "chat", handed_back())
+    record(log, "chat", answered("Wat kost het?", T0 + 60))
+    [conversation] = only(log)
+    assert conversation.wanted_person and conversation.messages == 4
+    turns = log.conversation_of("chat")[1]
+    assert [turn.outcome for turn in turns] == [ANSWERED, PERSON, PERSON, ANSWERED]
+    assert turns[2].replies == ["Medewerker: Ik help u graag.", "De medewerker heeft het gesprek afgesloten."]
+    assert log.conversation_of("another") is None
+
+
+def test_a_save_that_pauses_or_resumes_tells_the_state_before_it():
+    during = [user("Hallo?", "greet", T0), {"event": "resume"}, user("Dank u", "thanks", T0 + 1)]
+    assert [turn.to_person for turn in read_turns(during, paused_at_end=False)[0]] == [True, False]
+    before = [user("Hallo?", "greet", T0), {"event": "pause"}, user("Dank u", "thanks", T0 + 1)]
+    assert [turn.to_person for turn in read_turns(before, paused_at_end=True)[0]] == [False, True]
 
 
 def test_the_knowledge_base_topic_is_the_entry_from_the_button_or_the_selector():

@@ -65,7 +65,10 @@ def test_many_employees_at_once_one_wins(database):
     stores = [HandoverStore(f"sqlite:///{database}", key=Fernet.generate_key()) for _ in range(8)]
     reference = waiting(stores[0]).reference
     results = []
-    threads = [threading.Thread(target=lambda s=s, n=n: results.append(s.take(reference, f"m{n}"))) for n, s in enumerate(stores)]
+    threads = [
+        threading.Thread(target=lambda s=s, n=n: results.append(s.take(reference, f"m{n}")))
+        for n, s in enumerate(stores)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

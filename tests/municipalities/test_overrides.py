@@ -136,11 +136,7 @@ def test_no_committed_file_cites_a_third_party_page_without_saying_so(rules):
         (("maandag: 09:00-17:00", "maandg: 09:00-17:00"), "chat.maandg", "onbekend veld"),
         (("wachten_minuten: 4", "wachten_minuten: 90"), "chat.wachten_minuten", "van 1 tot en met 30"),
         (("wachten_minuten: 4", "wachten_minuten: vijf"), "chat.wachten_minuten", "een aantal minuten"),
-        (
-            ('  maandag: 09:00-17:00\n  vrijdag: "9.00 - 12.30"\n', ""),
-            "chat",
-            "geef voor minstens één dag de tijden",
-        ),
+        (('  maandag: 09:00-17:00\n  vrijdag: "9.00 - 12.30"\n', ""), "chat", "geef voor minstens één dag de tijden"),
     ],
 )
 def test_each_problem_names_the_file_the_field_and_what_is_wrong(tmp_path, rules, change, field, problem):

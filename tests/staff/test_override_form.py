@@ -82,12 +82,7 @@ def test_empty_and_removed_organisations_are_left_out(rules):
             "Lagere eigen bijdrage, bedrag per maand",
             "niet lager dan het landelijke maximum",
         ),
-        (
-            {"chat.dinsdag": "9-17"},
-            "chat.dinsdag",
-            "Chatten met een medewerker, dinsdag",
-            "'9-17' zijn geen tijden",
-        ),
+        ({"chat.dinsdag": "9-17"}, "chat.dinsdag", "Chatten met een medewerker, dinsdag", "'9-17' zijn geen tijden"),
         (
             {"chat.maandag": "09:00-17:00", "chat.wachten_minuten": "60"},
             "chat.wachten_minuten",

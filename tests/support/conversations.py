@@ -43,5 +43,25 @@ def wants_a_person(at: float, gemeente: Optional[str] = None) -> List[Dict[str, 
     return [user("ik wil een mens spreken", "human_handover", at, gemeente=gemeente), action("handover_form")]
 
 
-def record(log: ConversationLog, sender: str, events: List[Dict[str, Any]]) -> None:
-    log.record(sender, events, CODES.get)
+def asks_to_chat(at: float, gemeente: Optional[str] = None) -> List[Dict[str, Any]]:
+    """The resident chooses to chat: Wegwijzer pauses (actions/handover_form.py)."""
+    return [
+        user("/chat_request", "chat_request", at, confidence=1.0, gemeente=gemeente),
+        action("chat_form"),
+        action("action_request_chat"),
+        bot("Ik zoek een medewerker van de gemeente voor u."),
+        {"event": "pause"},
+    ]
+
+
+def from_employee(text: str, municipality: str) -> Dict[str, Any]:
+    return {"event": "bot", "text": text, "data": {}, "metadata": {"medewerker": municipality}}
+
+
+def handed_back() -> List[Dict[str, Any]]:
+    return [{"event": "resume"}, bot("De medewerker heeft het gesprek afgesloten."), action("action_listen")]
+
+
+def record(log: ConversationLog, sender: str, events: List[Dict[str, Any]], paused: bool = False) -> None:
+    """One save of the tracker store; `paused`: Wegwijzer is paused after it."""
+    log.record(sender, events, CODES.get, paused)
