@@ -21,7 +21,15 @@ from actions.services import municipality_and_override
 from assistant.content.answers import message
 from assistant.content.contact import contact_card
 from assistant.flows.gemeente import GEMEENTE
-from assistant.flows.handover import chat_now, local_now, no_chat_reason, person_buttons, waiting_buttons, where_to_call
+from assistant.flows.handover import (
+    chat_now,
+    local_now,
+    no_chat_reason,
+    person_buttons,
+    waiting_buttons,
+    waiting_state,
+    where_to_call,
+)
 from assistant.helpdesk.handovers import HandoverStore
 
 logger = logging.getLogger(__name__)
@@ -94,6 +102,7 @@ class ActionRequestChat(Action):
                     text=message("chat_wachten", gemeente=municipality.name, minuten=str(chat.wait_minutes)),
                     buttons=waiting_buttons(),
                 )
+                dispatcher.utter_message(json_message=waiting_state())
                 return [ConversationPaused()]
         else:
             refusal = no_chat_reason(municipality, override, channel)

@@ -307,10 +307,12 @@ def _chat(value: Any) -> LiveChat:
 
 
 def _hours(value: Any, name: str) -> Tuple[time, time]:
+    """ "09:00-17:00" (or 9.00 - 17.00); until 24:00 is until the end of the day."""
     text = _text(value, name, longest=20) or ""
     match = _HOURS.fullmatch(text)
     try:
-        start, end = (time(int(match[1]), int(match[2])), time(int(match[3]), int(match[4]))) if match else (None, None)
+        start = time(int(match[1]), int(match[2])) if match else None
+        end = (time.max if match.group(3, 4) == ("24", "00") else time(int(match[3]), int(match[4]))) if match else None
     except ValueError:  # 25:00, 9:75
         start = end = None
     if start is None or end is None or start >= end:

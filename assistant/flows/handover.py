@@ -7,8 +7,9 @@ bring an employee's messages; REST answers one request at a time), and only whil
 chats (the municipality's chat times in its local data); otherwise the resident gets where to call
 and the offer of a call back."""
 
-from datetime import datetime
-from typing import List, Optional, Tuple
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 from assistant.content.answers import message
@@ -19,6 +20,8 @@ from municipalities.overrides import WEEKDAYS, LiveChat, Override
 TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 CHAT_CHANNEL = "socketio"  # the widget's
 STOP_WAITING = "/stop_wachten"  # the button while a resident waits; the channel reads it (paused, Rasa would not)
+# The chat's state as the widget keeps it (widget.js): no "typt een antwoord" while a person writes.
+CHAT_WAITING, CHAT_TALKING, CHAT_DONE = "wachtend", "in gesprek", "klaar"
 
 
 def where_to_call(municipality: Municipality, override: Optional[Override]) -> str:
@@ -41,7 +44,10 @@ def chat_now(override: Optional[Override], channel: Optional[str], now: datetime
 
 def chat_times(chat: LiveChat) -> str:
     """ "maandag 09:00-17:00, dinsdag 09:00-12:30" """
-    return ", ".join(f"{WEEKDAYS[day]} {start:%H:%M}-{end:%H:%M}" for day, (start, end) in sorted(chat.hours.items()))
+    return ", ".join(
+        f"{WEEKDAYS[day]} {start:%H:%M}-{'24:00' if end == time.max else format(end, '%H:%M')}"
+        for day, (start, end) in sorted(chat.hours.items())
+    )
 
 
 def no_chat_reason(municipality: Municipality, override: Optional[Override], channel: Optional[str]) -> str:
@@ -58,6 +64,11 @@ def waiting_buttons() -> List[dict]:
     return [{"title": message("chat_stop_knop"), "payload": STOP_WAITING}]
 
 
+def waiting_state() -> dict:
+    """The custom message that tells the widget the resident waits for an employee."""
+    return {"type": "chat", "stand": CHAT_WAITING}
+
+
 def person_buttons(chat: Optional[LiveChat]) -> List[dict]:
     """The choices after where to call: chat (when the helpdesk chats now), a call back, or neither."""
     chat_button = [{"title": message("chat_knop"), "payload": "/chat_request"}] if chat else []
@@ -68,15 +79,29 @@ def person_buttons(chat: Optional[LiveChat]) -> List[dict]:
     ]
 
 
-def delivery_reply(delivery: Delivery) -> Tuple[str, List[dict]]:
-    """What the resident reads for a mailbox row: the employee's text, or Wegwijzer saying what
-    happened (with the offer of a call back when nobody came)."""
+@dataclass(frozen=True)
+class HandoverReply:
+    """What the resident reads for a mailbox row: the employee's text (`employee`: the
+    municipality), or Wegwijzer saying what happened, with the offer of a call back when nobody
+    came; `state` is the chat's state for the widget."""
+
+    text: str
+    state: str  # CHAT_TALKING or CHAT_DONE
+    buttons: List[dict] = field(default_factory=list)
+    employee: Optional[str] = None
+
+    @property
+    def resumes(self) -> bool:
+        return self.state == CHAT_DONE
+
+
+def delivery_reply(delivery: Delivery) -> HandoverReply:
     name = delivery.municipality_name
     if delivery.kind == TEXT:
-        return delivery.text or "", []
+        return HandoverReply(delivery.text or "", CHAT_TALKING, employee=name)
     if delivery.kind == TAKEN:
-        return message("chat_overgenomen", gemeente=name), []
+        return HandoverReply(message("chat_overgenomen", gemeente=name), CHAT_TALKING)
     if delivery.kind == ENDED:
-        return message("chat_teruggegeven"), []
+        return HandoverReply(message("chat_teruggegeven"), CHAT_DONE)
     texts = {TIMED_OUT: "chat_niemand_vrij", STOPPED_WAITING: "chat_gestopt"}
-    return message(texts[delivery.kind], gemeente=name), person_buttons(None)
+    return HandoverReply(message(texts[delivery.kind], gemeente=name), CHAT_DONE, person_buttons(None))

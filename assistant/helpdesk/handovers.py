@@ -34,7 +34,6 @@ WAITING, TALKING, HANDED_BACK, NOBODY, STOPPED = "wachtend", "in gesprek", "teru
 OPEN = (WAITING, TALKING)
 # What a mailbox row tells the resident's Rasa server to do.
 TAKEN, TEXT, ENDED, TIMED_OUT, STOPPED_WAITING = "overgenomen", "bericht", "teruggegeven", "niemand vrij", "gestopt"
-RESUMES = (ENDED, TIMED_OUT, STOPPED_WAITING)  # after these Wegwijzer answers again
 MAX_TEXT = 2000
 RECENT = timedelta(hours=8)  # how long the queue shows a closed chat
 

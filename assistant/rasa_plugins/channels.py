@@ -46,7 +46,7 @@ from assistant.content.answers import message
 from assistant.conversations.feedback import read_feedback
 from assistant.conversations.store import ConversationLog
 from assistant.conversations.turns import EMPLOYEE
-from assistant.flows.handover import STOP_WAITING
+from assistant.flows.handover import STOP_WAITING, HandoverReply
 from assistant.helpdesk.handovers import WAITING, Handover, HandoverStore
 from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
 from assistant.rasa_plugins.handover_delivery import HandoverDelivery
@@ -245,9 +245,14 @@ class WidgetSocketIOOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
-    async def send_from_employee(self, recipient_id: Text, text: Text, municipality_name: Text) -> None:
-        """An employee's message in a handover: the widget shows who wrote it."""
-        await self._send_message(recipient_id, {"text": text, EMPLOYEE: municipality_name})
+    async def send_handover_message(self, recipient_id: Text, reply: HandoverReply) -> None:
+        """A handover's message: the widget shows who wrote it, and knows the chat's state."""
+        message: Dict[str, Any] = {"text": reply.text, "chat": reply.state}
+        if reply.buttons:
+            message["quick_replies"] = [{"content_type": "text", **button} for button in reply.buttons]
+        if reply.employee:
+            message[EMPLOYEE] = reply.employee
+        await self._send_message(recipient_id, message)
 
 
 class WidgetSocketIOInput(SocketIOInput):

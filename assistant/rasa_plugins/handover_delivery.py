@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.conversations.turns import EMPLOYEE
 from assistant.flows.handover import delivery_reply
-from assistant.helpdesk.handovers import RESUMES, TEXT, Delivery, Handover, HandoverStore
+from assistant.helpdesk.handovers import Delivery, Handover, HandoverStore
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
@@ -35,7 +35,7 @@ class HandoverDelivery:
     """One per Rasa server, started with it (`start`)."""
 
     def __init__(self, store: HandoverStore, sio: Any, namespace: Optional[str], output: Callable[[], Any]) -> None:
-        """`output` makes the channel's output (WidgetSocketIOOutput, with `send_from_employee`)."""
+        """`output` makes the channel's output (WidgetSocketIOOutput, with `send_handover_message`)."""
         self.store, self.sio, self.namespace, self.output = store, sio, namespace, output
         self.agent: Any = None
         self.task: Optional[asyncio.Task] = None
@@ -79,20 +79,15 @@ class HandoverDelivery:
             await loop.run_in_executor(None, self.store.delivered, delivery.id)
 
     async def _deliver(self, delivery: Delivery) -> None:
-        text, buttons = delivery_reply(delivery)
-        by_employee = {EMPLOYEE: delivery.municipality_name} if delivery.kind == TEXT else {}
+        reply = delivery_reply(delivery)
+        data = {"buttons": reply.buttons} if reply.buttons else {}
         async with self.agent.lock_store.lock(delivery.sender_id):
             tracker = await self.agent.processor.get_tracker(delivery.sender_id)
-            if delivery.kind in RESUMES:
+            if reply.resumes:
                 tracker.update(ConversationResumed())
-            tracker.update(BotUttered(text, data={"buttons": buttons} if buttons else {}, metadata=by_employee))
-            if delivery.kind in RESUMES:
+            by_employee = {EMPLOYEE: reply.employee} if reply.employee else {}
+            tracker.update(BotUttered(reply.text, data=data, metadata=by_employee))
+            if reply.resumes:
                 tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
             await self.agent.processor.save_tracker(tracker)
-        output = self.output()
-        if buttons:
-            await output.send_text_with_buttons(delivery.sender_id, text, buttons)
-        elif by_employee:
-            await output.send_from_employee(delivery.sender_id, text, delivery.municipality_name)
-        else:
-            await output.send_text_message(delivery.sender_id, text)
+        await self.output().send_handover_message(delivery.sender_id, reply)

@@ -51,6 +51,13 @@ def test_the_chat_is_open_from_its_start_until_its_end(tmp_path, rules, moment, 
     assert parse_override(write(tmp_path, "GM0193.yml", GOOD), rules).chat.is_open(moment) is is_open
 
 
+def test_a_chat_until_24_00_is_open_until_the_end_of_the_day(tmp_path, rules):
+    text = GOOD.replace("maandag: 09:00-17:00", "maandag: 00:00-24:00")
+    chat = parse_override(write(tmp_path, "GM0193.yml", text), rules).chat
+    assert chat.is_open(datetime(2026, 12, 7, 0, 0)) and chat.is_open(datetime(2026, 12, 7, 23, 59, 59))
+    assert not chat.is_open(datetime(2026, 12, 8, 0, 0))
+
+
 def test_a_chat_without_a_wait_waits_five_minutes(tmp_path, rules):
     text = GOOD.replace("  wachten_minuten: 4\n", "")
     assert parse_override(write(tmp_path, "GM0193.yml", text), rules).chat.wait_minutes == 5

@@ -18,13 +18,14 @@ def make_tracker(
     entities: Optional[List[Dict[str, Any]]] = None,
     slots: Optional[Dict[str, Any]] = None,
     active_loop: Optional[str] = None,
+    channel: str = "rest",
 ) -> Tracker:
     latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text}
     return Tracker(
         sender_id="test",
         slots=slots or {},
         latest_message=latest,
-        events=[{"event": "user", "text": text, "parse_data": latest}],
+        events=[{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}],
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

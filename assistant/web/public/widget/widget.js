@@ -44,6 +44,7 @@
     log: "Gesprek",
     you: "U:",
     bot: "Wegwijzer:",
+    employee: (municipality) => `Medewerker gemeente ${municipality}:`,
     label: "Uw vraag",
     send: "Verstuur",
     atLimit: `Uw vraag is zo lang als kan: hoogstens ${MAX_LENGTH} tekens. Maak hem korter om nog iets toe te voegen.`,
@@ -269,7 +270,8 @@
 
   function showMessage(message) {
     const item = element("div", `wegwijzer__message wegwijzer__message--${message.from}`);
-    item.append(element("span", "wegwijzer__visually-hidden", message.from === "user" ? texts.you : texts.bot));
+    if (message.from === "employee") item.append(element("p", "wegwijzer__sender", texts.employee(message.employee)));
+    else item.append(element("span", "wegwijzer__visually-hidden", message.from === "user" ? texts.you : texts.bot));
     if (message.text) item.append(richText(message.text));
     if (message.card) item.append(contactCard(message.card));
     if (message.quickReplies && message.quickReplies.length) item.append(quickReplies(message.quickReplies));
@@ -323,7 +325,8 @@
     removeQuickReplies();
     remember({ from: "user", text: shownText || message });
     emitMessage(message);
-    setTyping(true);
+    // With an employee the answer comes when a person has written it: no "typt een antwoord".
+    setTyping(state.chat !== "in gesprek");
     if (focusWasInReplies) ui.input.focus();
     return true;
   }
@@ -331,11 +334,15 @@
   function botMessage(data) {
     const message = { from: "bot" };
     if (typeof data.text === "string") message.text = data.text;
+    if (typeof data.medewerker === "string") Object.assign(message, { from: "employee", employee: data.medewerker });
     if (Array.isArray(data.quick_replies)) {
       message.quickReplies = data.quick_replies.map((reply) => ({ title: String(reply.title), payload: String(reply.payload) }));
     }
     if (data.custom && data.custom.type === "contact_card") message.card = data.custom;
     if (data.custom && data.custom.type === "feedback_request") message.feedback = { turn: state.turns || 0 };
+    // A chat with an employee: "wachtend", "in gesprek", or "klaar" when Wegwijzer answers again.
+    if (data.custom && data.custom.type === "chat") message.chat = String(data.custom.stand);
+    if (typeof data.chat === "string") message.chat = data.chat;
     return message;
   }
 
@@ -366,11 +373,13 @@
     const details = new Set(pending.flatMap((message) => (message.card ? [...cardDetails(message.card)] : [])));
     const messages = [];
     for (const message of pending.map((message) => withoutCardDetails(message, details))) {
+      if (message.chat) state.chat = message.chat === "klaar" ? null : message.chat;
       if (message.feedback && messages.length) messages[messages.length - 1].feedback = message.feedback;
       else if (message.feedback) askAboutLastAnswer(message.feedback);
       else if (message.text || message.card) messages.push(message);
     }
     pending = [];
+    save();
     if (messages.length === 0) return;
     setTyping(false);
     if ([texts.noAnswer, texts.feedbackThanks, texts.commentSent].includes(ui.status.textContent)) setStatus("");
