@@ -10,30 +10,20 @@ from datetime import datetime, timedelta
 from typing import Dict, Iterator, List
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy import text as text_clause
 
 from assistant.content.answers import message
 from assistant.conversations.store import ConversationLog
 from assistant.conversations.turns import PERSON
 from assistant.helpdesk.handovers import HANDED_BACK, NOBODY, STOPPED, TALKING, HandoverStore
-from municipalities.override_versions import OverrideVersions
+from tests.support.overrides import chats_always
 from tests.support.socketio_client import WidgetSession, widget_session
-
-ALWAYS = "".join(
-    f"  {day}: 00:00-24:00\n"
-    for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-)
 
 
 @pytest.fixture(scope="module")
 def zutphen_chats(servers, directory_url) -> Iterator[None]:
-    """Zutphen's helpdesk chats at every hour (saved as in the staff app), for this module only."""
-    document = f"gemeente: GM0301\nbron: https://www.zutphen.nl/wmo\ngecontroleerd: 2026-12-01\nchat:\n{ALWAYS}"
-    OverrideVersions(directory_url).save("GM0301", document + "  wachten_minuten: 5\n", "test", based_on=0)
-    yield
-    with create_engine(directory_url).begin() as connection:  # the other tests know Zutphen without it
-        connection.execute(text_clause("DELETE FROM override_versions WHERE cbs_code = 'GM0301'"))
+    """Zutphen's helpdesk chats at every hour, for this module only."""
+    with chats_always(directory_url, "GM0301", "zutphen"):
+        yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from assistant.conversations.feedback import Feedback
 from assistant.conversations.store import ConversationFilter
 from assistant.web.server import web_server_on_free_port
 from tests.support.conversations import answered, not_understood, record
-from tests.support.staff_app import PASSWORD, conversation_log, new_account, staff_stores
+from tests.support.staff_app import PASSWORD, conversation_log, new_account, sign_in_page, staff_stores
 from tests.support.widget_page import DESKTOP, Problems, axe_violations, chromium, describe, save_screenshot
 
 PHONE_WIDTH = {"width": 320, "height": 640}
@@ -64,13 +64,6 @@ def new_page(browser: Browser, viewport=DESKTOP, **options) -> Page:
     return page
 
 
-def sign_in(page: Page, url: str, name: str, password: str = PASSWORD) -> None:
-    page.goto(f"{url}/beheer/inloggen")
-    page.get_by_label("Accountnaam").fill(name)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Aanmelden").click()
-
-
 def pages_of_the_app(url: str, reference: str, conversation: str):
     return {
         "inloggen": f"{url}/beheer/inloggen",
@@ -92,7 +85,7 @@ def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callb
     name = f"axe-{width}"
     new_account(stores[0], name, codes=("GM0228", "GM0363"))
     checked = new_page(browser, viewport, bypass_csp=True)  # only so that axe-core can be injected
-    sign_in(checked, url, name)
+    sign_in_page(checked, url, name)
     for title, address in pages_of_the_app(url, callback.reference, conversation).items():
         if title == "inloggen":
             continue
@@ -143,7 +136,7 @@ def test_a_helpdesk_employee_works_by_keyboard_only(browser, url, stores, callba
 def test_a_wrong_password_is_announced(browser, url, stores):
     new_account(stores[0], "verkeerd")
     page = new_page(browser)
-    sign_in(page, url, "verkeerd", "niet mijn wachtwoord")
+    sign_in_page(page, url, "verkeerd", "niet mijn wachtwoord")
     expect(page.get_by_role("alert")).to_have_text("Die naam of dat wachtwoord klopt niet.")
     assert page.problems.errors == []
 
@@ -151,7 +144,7 @@ def test_a_wrong_password_is_announced(browser, url, stores):
 def test_conversations_by_keyboard_filter_read_and_tag_a_wrong_answer(browser, url, stores, conversation):
     new_account(stores[0], "gesprekken-toetsenbord")
     page = new_page(browser)
-    sign_in(page, url, "gesprekken-toetsenbord")
+    sign_in_page(page, url, "gesprekken-toetsenbord")
     page.get_by_role("link", name="Gesprekken", exact=True).focus()
     page.keyboard.press("Enter")
     page.get_by_label("Wegwijzer iets niet begreep").focus()
@@ -177,7 +170,7 @@ def test_conversations_by_keyboard_filter_read_and_tag_a_wrong_answer(browser, u
 def test_a_chart_has_a_name_for_screen_readers_and_its_numbers_in_a_table(browser, url, stores, conversation):
     new_account(stores[0], "grafiek")
     page = new_page(browser)
-    sign_in(page, url, "grafiek")
+    sign_in_page(page, url, "grafiek")
     page.goto(f"{url}/beheer/cijfers?dagen=7")
     expect(page.get_by_role("img", name="Gesprekken per dag")).to_be_visible()
     table = page.get_by_role("table", name="Gesprekken per dag")
@@ -193,7 +186,7 @@ def test_a_chart_has_a_name_for_screen_readers_and_its_numbers_in_a_table(browse
 def test_local_data_by_keyboard_a_problem_at_its_field_then_a_save(browser, url, stores):
     new_account(stores[0], "gegevens-toetsenbord", codes=("GM0228",))
     page = new_page(browser, bypass_csp=True)  # only so that axe-core can be injected
-    sign_in(page, url, "gegevens-toetsenbord")
+    sign_in_page(page, url, "gegevens-toetsenbord")
     page.get_by_role("link", name="Lokale gegevens").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Lokale gegevens van Ede")).to_be_visible()

@@ -10,6 +10,7 @@ from typing import Iterator, Sequence, Tuple
 import pytest
 import requests
 from cryptography.fernet import Fernet
+from playwright.sync_api import Page
 from sqlalchemy.engine import make_url
 
 from assistant.conversations.store import ConversationLog
@@ -70,3 +71,11 @@ def signed_in(url: str, staff: StaffStore, name: str, role: str = "helpdesk", co
         "/beheer/?wachtwoord=gewijzigd"
     )
     return browser
+
+
+def sign_in_page(page: Page, url: str, name: str, password: str = PASSWORD) -> None:
+    """The sign-in form in a browser tab, filled in and sent."""
+    page.goto(f"{url}/beheer/inloggen")
+    page.get_by_label("Accountnaam").fill(name)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
