@@ -45,6 +45,8 @@ EXAMPLE_VALUES = {
     "zorgkantoor": "Menzis Zorgkantoor",
     "jaar": "2026",
     "bedrag": "0,00",
+    "minuten": "5",
+    "tijden": "maandag 09:00-17:00, woensdag 13:00-16:00",
     "voor_wie": "- inwoners met een laag inkomen\n- inwoners met schulden",
     "eerste": "2019",
     "laatste": "2026",

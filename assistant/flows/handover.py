@@ -13,7 +13,7 @@ from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 from assistant.content.answers import message
-from assistant.helpdesk.handovers import ENDED, STOPPED_WAITING, TAKEN, TEXT, TIMED_OUT, Delivery
+from assistant.helpdesk.handovers import ENDED, TAKEN, TEXT, TIMED_OUT, Delivery
 from municipalities.directory import Municipality
 from municipalities.overrides import WEEKDAYS, LiveChat, Override
 
@@ -103,5 +103,6 @@ def delivery_reply(delivery: Delivery) -> HandoverReply:
         return HandoverReply(message("chat_overgenomen", gemeente=name), CHAT_TALKING)
     if delivery.kind == ENDED:
         return HandoverReply(message("chat_teruggegeven"), CHAT_DONE)
-    texts = {TIMED_OUT: "chat_niemand_vrij", STOPPED_WAITING: "chat_gestopt"}
-    return HandoverReply(message(texts[delivery.kind], gemeente=name), CHAT_DONE, person_buttons(None))
+    if delivery.kind == TIMED_OUT:
+        return HandoverReply(message("chat_niemand_vrij", gemeente=name), CHAT_DONE, person_buttons(None))
+    return HandoverReply(message("chat_gestopt", gemeente=name), CHAT_DONE, person_buttons(None))

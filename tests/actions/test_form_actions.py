@@ -21,7 +21,7 @@ from actions.eigen_bijdrage_form import ActionAskYear, ActionEigenBijdrageUitsla
 from actions.fallback import ActionAskWhatYouMean, ActionOfferAPerson
 from actions.gemeente_form import ActionAskGemeente, ActionAskGemeenteForEigenBijdrage, ValidateGemeenteForm
 from actions.guided_form import ActionStopFlow
-from actions.handover_form import ActionOfferHuman, ValidateHandoverForm
+from actions.handover_form import ActionOfferHuman, ValidateChatForm, ValidateHandoverForm
 from actions.pgb_form import ActionPgbAdvies, ValidatePgbForm
 from actions.services import overrides
 from assistant.content.answers import message_templates
@@ -941,6 +941,7 @@ def test_starting_the_running_flow_again_asks_its_question_again(form):
     validators = [
         ValidateGemeenteForm,
         ValidateHandoverForm,
+        ValidateChatForm,
         ValidateCallbackForm,
         ValidateClientondersteuningForm,
         ValidateEigenBijdrageForm,

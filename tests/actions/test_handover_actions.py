@@ -47,7 +47,7 @@ def payloads(messages):
 def test_during_chat_times_in_the_widget_a_chat_is_offered_first(zwolle_chats, monkeypatch):
     _, messages = run(ActionOfferHuman(), MONDAY_MORNING, "socketio", monkeypatch)
     assert payloads(messages) == ["/chat_request", "/callback_request", "/deny"]
-    assert "chatten met een medewerker van de gemeente Zwolle" in messages[1]["text"]
+    assert "Een medewerker van de gemeente Zwolle kan nu met u chatten." in messages[1]["text"]
 
 
 @pytest.mark.parametrize("at, channel", [(MONDAY_EVENING, "socketio"), (MONDAY_MORNING, "rest")])
@@ -76,7 +76,7 @@ def test_outside_chat_times_the_resident_hears_when_it_can_and_where_to_call(zwo
 
 def test_in_another_channel_the_resident_hears_the_chat_is_in_the_widget(zwolle_chats, monkeypatch):
     events, messages = run(ActionRequestChat(), MONDAY_MORNING, "rest", monkeypatch)
-    assert events == [] and "alleen in het chatvenster" in messages[0]["text"]
+    assert events == [] and "kan alleen op de website van uw gemeente" in messages[0]["text"]
 
 
 def test_a_queue_that_cannot_be_reached_is_said_and_a_call_back_offered(zwolle_chats, monkeypatch):

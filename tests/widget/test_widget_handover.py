@@ -66,7 +66,7 @@ def test_a_resident_is_handed_over_to_an_employee_and_back(browser, staff_web):
     resident = tab(browser)
     open_widget(resident, staff_web + "/zonder-gemeente.html")
     ask(resident, "ik wil een mens spreken", "In welke gemeente woont u?")
-    ask(resident, "Zutphen", "chatten met een medewerker van de gemeente Zutphen")
+    ask(resident, "Zutphen", "Een medewerker van de gemeente Zutphen kan nu met u chatten.")
     resident.get_by_role("button", name="Chat met een medewerker").click()
     expect(conversation(resident)).to_contain_text("Ik zoek een medewerker", timeout=ANSWER_TIMEOUT)
     ask(resident, "Mijn moeder kan niet meer alleen douchen", "Uw bericht staat klaar voor de medewerker.")
