@@ -73,6 +73,7 @@ def pages_of_the_app(url: str, reference: str, conversation: str):
         "gesprekken": f"{url}/beheer/gesprekken",
         "gesprek": f"{url}/beheer/gesprekken/{conversation}",
         "cijfers": f"{url}/beheer/cijfers?dagen=7",
+        "chat": f"{url}/beheer/chat",
         "gegevens": f"{url}/beheer/gegevens",
         "gegevens-ede": f"{url}/beheer/gegevens/GM0228",
         "gegevens-geschiedenis": f"{url}/beheer/gegevens/GM0363/geschiedenis",
