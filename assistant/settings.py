@@ -80,7 +80,9 @@ DIRECTORY_URL = Variable(
     "WEGWIJZER_DIRECTORY_URL", f"sqlite:///{VAR_DIR / 'directory.db'}", "the municipal directory's database"
 )
 CALLBACK_URL = Variable(
-    "WEGWIJZER_CALLBACK_URL", f"sqlite:///{VAR_DIR / 'callbacks.db'}", "the helpdesk's database: callback requests, chats"
+    "WEGWIJZER_CALLBACK_URL",
+    f"sqlite:///{VAR_DIR / 'callbacks.db'}",
+    "the helpdesk's database: callback requests, chats",
 )
 CALLBACK_KEY = Variable(
     "WEGWIJZER_CALLBACK_KEY", "", "the Fernet key that seals callback requests (else var/callback.key)"

@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from assistant.conversations.store import ConversationLog, TurnView
 from assistant.conversations.turns import EMPLOYEE_PREFIX, WIDGET_OPENING
-from assistant.helpdesk.handovers import MAX_TEXT, OPEN, TALKING, WAITING, Handover, HandoverStore, Written
+from assistant.helpdesk.handovers import MAX_TEXT, OPEN, RECENT, TALKING, WAITING, Handover, HandoverStore, Written
 from assistant.staff.accounts import BEHEERDER, HELPDESK, StaffSession, StaffStore
 from assistant.staff.pages import PREFIX, page, scope, signed_in_as
 from assistant.web.blocking import blocking
@@ -67,7 +67,8 @@ def add_chat_pages(pages: Blueprint, staff: StaffStore, handovers: HandoverStore
         template = "chat_lijst_deel.html" if request.args.get("deel") else "chat_lijst.html"
         now = datetime.now(timezone.utc)
         waiting = sum(chat.status == WAITING for chat in chats)
-        return page(template, session, chats=chats, wachtend=waiting, nu=now, minuten=minutes_since)
+        hours = int(RECENT.total_seconds() // 3600)
+        return page(template, session, chats=chats, wachtend=waiting, nu=now, minuten=minutes_since, uren=hours)
 
     @pages.get("/chat/<reference>")
     @reads_residents

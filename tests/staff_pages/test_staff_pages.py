@@ -8,14 +8,14 @@ import time
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from assistant.conversations.feedback import Feedback
 from assistant.conversations.store import ConversationFilter
 from assistant.web.server import web_server_on_free_port
 from tests.support.conversations import answered, not_understood, record
 from tests.support.staff_app import PASSWORD, conversation_log, new_account, sign_in_page, staff_stores
-from tests.support.widget_page import DESKTOP, Problems, axe_violations, chromium, describe, save_screenshot
+from tests.support.widget_page import DESKTOP, axe_violations, chromium, describe, new_tab, save_screenshot
 
 PHONE_WIDTH = {"width": 320, "height": 640}
 
@@ -57,13 +57,6 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
-def new_page(browser: Browser, viewport=DESKTOP, **options) -> Page:
-    page = browser.new_context(viewport=viewport, **options).new_page()
-    page.problems = Problems(page)
-    page.set_default_timeout(15_000)
-    return page
-
-
 def pages_of_the_app(url: str, reference: str, conversation: str):
     return {
         "inloggen": f"{url}/beheer/inloggen",
@@ -85,7 +78,7 @@ def pages_of_the_app(url: str, reference: str, conversation: str):
 def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callback, conversation, viewport, width):
     name = f"axe-{width}"
     new_account(stores[0], name, codes=("GM0228", "GM0363"))
-    checked = new_page(browser, viewport, bypass_csp=True)  # only so that axe-core can be injected
+    checked = new_tab(browser, viewport, bypass_csp=True)  # only so that axe-core can be injected
     sign_in_page(checked, url, name)
     for title, address in pages_of_the_app(url, callback.reference, conversation).items():
         if title == "inloggen":
@@ -94,7 +87,7 @@ def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callb
         assert axe_violations(checked) == [], f"{title}: {describe(axe_violations(checked))}"
         assert checked.evaluate("document.documentElement.scrollWidth <= innerWidth"), title
         save_screenshot(checked, f"beheer-{title}-{width}")
-    anonymous = new_page(browser, viewport, bypass_csp=True)
+    anonymous = new_tab(browser, viewport, bypass_csp=True)
     anonymous.goto(f"{url}/beheer/inloggen")
     assert axe_violations(anonymous) == [], describe(axe_violations(anonymous))
     save_screenshot(anonymous, f"beheer-inloggen-{width}")
@@ -103,7 +96,7 @@ def test_every_page_meets_wcag_21_aa_and_fits_320_px(browser, url, stores, callb
 def test_a_helpdesk_employee_works_by_keyboard_only(browser, url, stores, callback):
     staff, _ = stores
     _, one_time = staff.add("toetsenbord", "helpdesk", ["GM0228"])
-    page = new_page(browser)
+    page = new_tab(browser)
     page.goto(f"{url}/beheer/inloggen")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
@@ -136,7 +129,7 @@ def test_a_helpdesk_employee_works_by_keyboard_only(browser, url, stores, callba
 
 def test_a_wrong_password_is_announced(browser, url, stores):
     new_account(stores[0], "verkeerd")
-    page = new_page(browser)
+    page = new_tab(browser)
     sign_in_page(page, url, "verkeerd", "niet mijn wachtwoord")
     expect(page.get_by_role("alert")).to_have_text("Die naam of dat wachtwoord klopt niet.")
     assert page.problems.errors == []
@@ -144,7 +137,7 @@ def test_a_wrong_password_is_announced(browser, url, stores):
 
 def test_conversations_by_keyboard_filter_read_and_tag_a_wrong_answer(browser, url, stores, conversation):
     new_account(stores[0], "gesprekken-toetsenbord")
-    page = new_page(browser)
+    page = new_tab(browser)
     sign_in_page(page, url, "gesprekken-toetsenbord")
     page.get_by_role("link", name="Gesprekken", exact=True).focus()
     page.keyboard.press("Enter")
@@ -170,7 +163,7 @@ def test_conversations_by_keyboard_filter_read_and_tag_a_wrong_answer(browser, u
 
 def test_a_chart_has_a_name_for_screen_readers_and_its_numbers_in_a_table(browser, url, stores, conversation):
     new_account(stores[0], "grafiek")
-    page = new_page(browser)
+    page = new_tab(browser)
     sign_in_page(page, url, "grafiek")
     page.goto(f"{url}/beheer/cijfers?dagen=7")
     expect(page.get_by_role("img", name="Gesprekken per dag")).to_be_visible()
@@ -186,7 +179,7 @@ def test_a_chart_has_a_name_for_screen_readers_and_its_numbers_in_a_table(browse
 
 def test_local_data_by_keyboard_a_problem_at_its_field_then_a_save(browser, url, stores):
     new_account(stores[0], "gegevens-toetsenbord", codes=("GM0228",))
-    page = new_page(browser, bypass_csp=True)  # only so that axe-core can be injected
+    page = new_tab(browser, bypass_csp=True)  # only so that axe-core can be injected
     sign_in_page(page, url, "gegevens-toetsenbord")
     page.get_by_role("link", name="Lokale gegevens").focus()
     page.keyboard.press("Enter")

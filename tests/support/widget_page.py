@@ -150,3 +150,11 @@ def no_horizontal_scrolling(page: Page) -> bool:
                   document.querySelector('.wegwijzer__log')]
                  .every(box => box.scrollWidth <= box.clientWidth)"""
     )
+
+
+def new_tab(browser: Browser, viewport: Dict[str, int] = DESKTOP, timeout_ms: int = 15_000, **options) -> Page:
+    """A tab in a context of its own, whose console errors and foreign requests are kept (`page.problems`)."""
+    page = browser.new_context(viewport=viewport, **options).new_page()
+    page.problems = Problems(page)
+    page.set_default_timeout(timeout_ms)
+    return page

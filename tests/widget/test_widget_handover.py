@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from assistant.settings import STAFF_URL, TRACKER_DB
 from assistant.staff.accounts import StaffStore
@@ -17,11 +17,11 @@ from tests.support.staff_app import new_account, sign_in_page
 from tests.support.widget_page import (
     ANSWER_TIMEOUT,
     DESKTOP,
-    Problems,
     ask,
     axe_violations,
     conversation,
     describe,
+    new_tab,
     open_widget,
     save_screenshot,
     textbox,
@@ -44,16 +44,9 @@ def staff_web(servers, directory_url, tmp_path_factory) -> Iterator[str]:
             yield url
 
 
-def tab(browser: Browser, viewport=DESKTOP, **options) -> Page:
-    page = browser.new_context(viewport=viewport, **options).new_page()
-    page.problems = Problems(page)
-    page.set_default_timeout(30_000)
-    return page
-
-
 def checked_by_axe(browser: Browser, address: str, viewport, name: str) -> None:
     """The staff page as the employee sees it now, in a tab that may inject axe-core."""
-    page = tab(browser, viewport, bypass_csp=True)
+    page = new_tab(browser, viewport, ANSWER_TIMEOUT, bypass_csp=True)
     sign_in_page(page, address.split("/beheer")[0], EMPLOYEE)
     page.goto(address)
     assert axe_violations(page) == [], f"{name}: {describe(axe_violations(page))}"
@@ -63,7 +56,7 @@ def checked_by_axe(browser: Browser, address: str, viewport, name: str) -> None:
 
 
 def test_a_resident_is_handed_over_to_an_employee_and_back(browser, staff_web):
-    resident = tab(browser)
+    resident = new_tab(browser, timeout_ms=ANSWER_TIMEOUT)
     open_widget(resident, staff_web + "/zonder-gemeente.html")
     ask(resident, "ik wil een mens spreken", "In welke gemeente woont u?")
     ask(resident, "Zutphen", "Een medewerker van de gemeente Zutphen kan nu met u chatten.")
@@ -71,7 +64,7 @@ def test_a_resident_is_handed_over_to_an_employee_and_back(browser, staff_web):
     expect(conversation(resident)).to_contain_text("Ik zoek een medewerker", timeout=ANSWER_TIMEOUT)
     ask(resident, "Mijn moeder kan niet meer alleen douchen", "Uw bericht staat klaar voor de medewerker.")
 
-    employee = tab(browser)
+    employee = new_tab(browser, timeout_ms=ANSWER_TIMEOUT)
     sign_in_page(employee, staff_web, EMPLOYEE)
     employee.get_by_role("link", name="Chat", exact=True).click()
     expect(employee.get_by_role("status")).to_have_text("1 inwoner wacht op een medewerker.")
