@@ -13,6 +13,9 @@ to know which Rasa server holds the resident's connection, so this keeps working
 servers behind a load balancer. An employee's text is sealed with the callback key until it is
 delivered, then wiped: the conversation store keeps it, masked like the rest.
 
+Chats are deleted RETENTION_DAYS after they were asked for, with their mailbox (as callback
+requests are), also those whose messages never reached a resident who left.
+
 A status change is one conditional UPDATE (`... WHERE status = 'wachtend'`), so that two
 employees, or an employee and the timeout, can never both win.
 """
@@ -22,11 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import List, Optional, Sequence, Union
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, create_engine, select, update
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, create_engine, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
-from assistant.helpdesk.callbacks import UTCDateTime, default_url, seal, unseal
+from assistant.helpdesk.callbacks import RETENTION_DAYS, UTCDateTime, default_url, seal, unseal
 
 Base = declarative_base()
 
@@ -119,6 +122,7 @@ class HandoverStore:
 
     def request(self, sender_id: str, municipality_code: str, municipality_name: str, wait: timedelta) -> Handover:
         """Opens a handover for this conversation, or returns the one that is still open."""
+        self.delete_expired()
         with Session(self.engine) as session:
             row = self._open_row(session, sender_id)
             if row is None:
@@ -135,6 +139,17 @@ class HandoverStore:
                 session.add(row)
                 session.commit()
             return _handover(row)
+
+    def delete_expired(self, now: Optional[datetime] = None) -> int:
+        """Delete the chats asked for more than RETENTION_DAYS before `now`, with their mailbox;
+        the number of chats deleted."""
+        cutoff = (now or _now()) - timedelta(days=RETENTION_DAYS)
+        with Session(self.engine) as session, session.begin():
+            old = select(HandoverRow.id).where(HandoverRow.requested_at < cutoff)
+            unsynchronized = {"synchronize_session": False}  # nothing of them is loaded in this session
+            session.execute(delete(MailboxRow).where(MailboxRow.handover_id.in_(old)), execution_options=unsynchronized)
+            gone = delete(HandoverRow).where(HandoverRow.requested_at < cutoff)
+            return session.execute(gone, execution_options=unsynchronized).rowcount
 
     # --- The Rasa server --------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 import sqlite3
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from cryptography.fernet import Fernet
@@ -148,3 +148,22 @@ def test_the_queue_shows_the_waiting_first_then_the_talking_then_the_recently_cl
     store.take(third, "anna")
     store.hand_back(third, "anna")
     assert [item.reference for item in store.queue(None)] == [second, first, third]
+
+
+def test_chats_are_deleted_30_days_after_they_were_asked_for_with_their_mailbox(store, database):
+    reference = waiting(store).reference
+    store.take(reference, "anna")
+    store.write(reference, "Bent u er nog?", "anna")  # never delivered: the resident left
+    recent = waiting(store, "sessie-b").reference
+    assert store.delete_expired(datetime.now(timezone.utc) + timedelta(days=29)) == 0
+    assert store.delete_expired(datetime.now(timezone.utc) + timedelta(days=30, seconds=1)) == 2
+    assert store.get(reference) is None and store.get(recent) is None
+    assert sqlite3.connect(database).execute("SELECT COUNT(*) FROM handover_messages").fetchone() == (0,)
+
+
+def test_asking_for_a_chat_deletes_the_expired_ones(store, database):
+    old = waiting(store, "oud").reference
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE handovers SET requested_at = '2020-01-01 10:00:00' WHERE reference = ?", (old,))
+    waiting(store, "nieuw")
+    assert store.get(old) is None
