@@ -219,20 +219,20 @@ class HandoverStore:
 
     def get(self, reference: str) -> Optional[Handover]:
         with Session(self.engine) as session:
-            row = session.scalars(select(HandoverRow).where(HandoverRow.reference == reference)).one_or_none()
+            row = self._row(session, reference)
             return _handover(row) if row else None
 
     def take(self, reference: str, by: str) -> bool:
         """The employee takes the waiting conversation; False when someone else (or the timeout) was first."""
         with Session(self.engine) as session:
-            row = session.scalars(select(HandoverRow).where(HandoverRow.reference == reference)).one_or_none()
+            row = self._row(session, reference)
             return row is not None and self._change(session, row.id, WAITING, TALKING, TAKEN, by)
 
     def write(self, reference: str, text: str, by: str) -> bool:
         """An employee's message to the resident; False when the chat is not the employee's to write in."""
         text = text.strip()[:MAX_TEXT]
         with Session(self.engine) as session:
-            row = session.scalars(select(HandoverRow).where(HandoverRow.reference == reference)).one_or_none()
+            row = self._row(session, reference)
             if row is None or row.status != TALKING or not text:
                 return False
             session.add(self._mail(row, TEXT, by, seal(text, self.key)))
@@ -242,7 +242,7 @@ class HandoverStore:
     def hand_back(self, reference: str, by: str) -> bool:
         """The conversation goes back to Wegwijzer."""
         with Session(self.engine) as session:
-            row = session.scalars(select(HandoverRow).where(HandoverRow.reference == reference)).one_or_none()
+            row = self._row(session, reference)
             return row is not None and self._change(session, row.id, TALKING, HANDED_BACK, ENDED, by)
 
     def undelivered(self, reference: str) -> List[Written]:
@@ -257,6 +257,10 @@ class HandoverStore:
             return [Written(unseal(row.sealed_text, self.key), row.written_by or "", row.written_at) for row in rows]
 
     # --- Shared -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(session: Session, reference: str) -> Optional[HandoverRow]:
+        return session.scalars(select(HandoverRow).where(HandoverRow.reference == reference)).one_or_none()
 
     @staticmethod
     def _open_row(session: Session, sender_id: str) -> Optional[HandoverRow]:

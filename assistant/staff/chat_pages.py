@@ -17,8 +17,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.conversations.store import ConversationLog, TurnView
-from assistant.conversations.turns import EMPLOYEE_PREFIX, WIDGET_OPENING
-from assistant.helpdesk.handovers import MAX_TEXT, OPEN, RECENT, TALKING, WAITING, Handover, HandoverStore, Written
+from assistant.conversations.turns import EMPLOYEE_PREFIX
+from assistant.helpdesk.handovers import MAX_TEXT, RECENT, TALKING, WAITING, Handover, HandoverStore, Written
 from assistant.staff.accounts import BEHEERDER, HELPDESK, StaffSession, StaffStore
 from assistant.staff.pages import PREFIX, page, scope, signed_in_as
 from assistant.web.blocking import blocking
@@ -36,11 +36,11 @@ class ChatLine:
 
 
 def chat_lines(turns: List[TurnView]) -> List[ChatLine]:
-    """The conversation as the resident saw it, line by line; an employee's replies marked."""
+    """The conversation as the resident saw it, line by line (the log leaves out the widget's
+    opening), an employee's replies marked."""
     lines: List[ChatLine] = []
     for turn in turns:
-        if turn.text != WIDGET_OPENING:
-            lines.append(ChatLine(len(lines) + 1, RESIDENT, turn.text, turn.at))
+        lines.append(ChatLine(len(lines) + 1, RESIDENT, turn.text, turn.at))
         for reply in turn.replies:
             employee = reply.startswith(EMPLOYEE_PREFIX)
             text = reply[len(EMPLOYEE_PREFIX) :] if employee else reply
@@ -94,7 +94,6 @@ def add_chat_pages(pages: Blueprint, staff: StaffStore, handovers: HandoverStore
             regels=chat_lines(conversation[1]) if conversation else [],
             onderweg=underway,
             mijn=found.status == TALKING and found.taken_by == session.account.name,
-            open=found.status in OPEN,
             maximum=MAX_TEXT,
             gelukt=request.args.get("gelukt", ""),
             **extra,
