@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.guided_form import GuidedFormValidation, button, choice_button
 from assistant.content.answers import message
+from assistant.flows.eigen_bijdrage import SKIP_MUNICIPALITY
 from assistant.flows.gemeente import GEMEENTE_CHOICES
 
 
@@ -43,7 +44,7 @@ class ActionAskGemeenteForEigenBijdrage(ActionAskGemeente):
         return "action_ask_eigen_bijdrage_form_gemeente"
 
     def buttons(self) -> List[Dict[str, str]]:
-        return [button("Sla deze vraag over", "/dont_know")]
+        return [button(SKIP_MUNICIPALITY, "/dont_know")]
 
 
 class ValidateGemeenteForm(GuidedFormValidation):

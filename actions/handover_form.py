@@ -23,9 +23,10 @@ from assistant.content.contact import contact_card
 from assistant.flows.gemeente import GEMEENTE
 from assistant.flows.handover import (
     chat_now,
+    chat_refused,
     local_now,
     no_chat_reason,
-    person_buttons,
+    person_offer,
     waiting_buttons,
     waiting_state,
     where_to_call,
@@ -69,10 +70,8 @@ class ActionOfferHuman(Action):
             text=where_to_call(municipality, override), json_message=contact_card(municipality, override)
         )
         chat = chat_now(override, tracker.get_latest_input_channel(), local_now())
-        offer = message("chat_aanbod", gemeente=municipality.name) + " " if chat else ""
-        dispatcher.utter_message(
-            text=offer + message("mens_terugbellen_aanbod", gemeente=municipality.name), buttons=person_buttons(chat)
-        )
+        offer, buttons = person_offer(municipality.name, chat is not None)
+        dispatcher.utter_message(text=offer, buttons=buttons)
         return []
 
 
@@ -107,9 +106,8 @@ class ActionRequestChat(Action):
         else:
             refusal = no_chat_reason(municipality, override, channel)
         dispatcher.utter_message(
-            text=f"{refusal} {where_to_call(municipality, override)}", json_message=contact_card(municipality, override)
+            text=chat_refused(refusal, municipality, override), json_message=contact_card(municipality, override)
         )
-        dispatcher.utter_message(
-            text=message("mens_terugbellen_aanbod", gemeente=municipality.name), buttons=person_buttons(None)
-        )
+        offer, buttons = person_offer(municipality.name, False)
+        dispatcher.utter_message(text=offer, buttons=buttons)
         return []

@@ -39,10 +39,7 @@ class ActionPgbAdvies(Action):
         )
         for answer in messages[:-1]:
             dispatcher.utter_message(text=answer.render())
-        buttons = [
-            button("Familie betalen met een pgb", "/pgb_familie"),
-            button("Wat mag ik betalen met een pgb?", "/pgb_besteden"),
-        ]
+        buttons = [button(title, payload) for title, payload in pgb.FOLLOW_UPS]
         if municipality is None:
             buttons.append(button(labels()["gemeente_contact"], "/gemeente_contact"))
         dispatcher.utter_message(text=messages[-1].render(), buttons=buttons)

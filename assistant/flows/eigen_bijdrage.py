@@ -31,7 +31,8 @@ PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS = (
 )
 SLOTS = (PROVISION, YEAR, CHILD, PARTNER, BELOW_AOW, ALREADY_PAYS)
 MUNICIPALITY = "gemeente"  # asked last, for a lower local rate; may be skipped
-SKIPPED_MUNICIPALITY = "eb_gemeente_overgeslagen"  # the resident chose "Sla deze vraag over"
+SKIPPED_MUNICIPALITY = "eb_gemeente_overgeslagen"  # the resident chose SKIP_MUNICIPALITY
+SKIP_MUNICIPALITY = "Sla deze vraag over"  # the button under the question for the municipality
 CAK_SOURCE = "cak_abonnementstarief"
 
 

@@ -9,7 +9,7 @@ and the offer of a call back."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import List, Optional
+from typing import List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from assistant.content.answers import message
@@ -69,9 +69,20 @@ def waiting_state() -> dict:
     return {"type": "chat", "stand": CHAT_WAITING}
 
 
-def person_buttons(chat: Optional[LiveChat]) -> List[dict]:
+def person_offer(municipality: str, chat_open: bool) -> Tuple[str, List[dict]]:
+    """What follows where to call: the chat now (when the helpdesk chats), a call back, or neither."""
+    offer = message("chat_aanbod", gemeente=municipality) + " " if chat_open else ""
+    return offer + message("mens_terugbellen_aanbod", gemeente=municipality), person_buttons(chat_open)
+
+
+def chat_refused(reason: str, municipality: Municipality, override: Optional[Override]) -> str:
+    """Why there is no chat now, and where to call instead."""
+    return f"{reason} {where_to_call(municipality, override)}"
+
+
+def person_buttons(chat_open: bool) -> List[dict]:
     """The choices after where to call: chat (when the helpdesk chats now), a call back, or neither."""
-    chat_button = [{"title": message("chat_knop"), "payload": "/chat_request"}] if chat else []
+    chat_button = [{"title": message("chat_knop"), "payload": "/chat_request"}] if chat_open else []
     return [
         *chat_button,
         {"title": message("terugbellen_knop"), "payload": "/callback_request"},
@@ -104,5 +115,5 @@ def delivery_reply(delivery: Delivery) -> HandoverReply:
     if delivery.kind == ENDED:
         return HandoverReply(message("chat_teruggegeven"), CHAT_DONE)
     if delivery.kind == TIMED_OUT:
-        return HandoverReply(message("chat_niemand_vrij", gemeente=name), CHAT_DONE, person_buttons(None))
-    return HandoverReply(message("chat_gestopt", gemeente=name), CHAT_DONE, person_buttons(None))
+        return HandoverReply(message("chat_niemand_vrij", gemeente=name), CHAT_DONE, person_buttons(False))
+    return HandoverReply(message("chat_gestopt", gemeente=name), CHAT_DONE, person_buttons(False))

@@ -28,6 +28,8 @@ WHERE_SOURCES = {
 }
 PREPARE_SOURCES = ("wmo_2015", "per_saldo")  # pgb-vaardig, the motivation and the budgetplan
 PAYMENT_SOURCES = ("regelhulp_svb_pgb", "svb_pgb")
+# The buttons under the advice: two questions residents ask next (knowledge base topics).
+FOLLOW_UPS = (("Familie betalen met een pgb", "/pgb_familie"), ("Wat mag ik betalen met een pgb?", "/pgb_besteden"))
 
 
 def advice(

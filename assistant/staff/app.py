@@ -53,6 +53,7 @@ from assistant.staff.pages import (
     set_cookie,
     signed_in_as,
 )
+from assistant.staff.review_pages import Books, add_review_pages
 from assistant.web.blocking import blocking
 
 SIGN_IN_COOKIE = "wegwijzer_inloggen"  # the sign-in form's own CSRF token
@@ -199,6 +200,7 @@ def staff_blueprint(
     add_conversation_pages(pages, staff, log)
     add_figure_pages(pages, staff, log, every)
     add_override_pages(pages, staff, local)
+    add_review_pages(pages, staff, Books(local))
     return pages
 
 

@@ -12,6 +12,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.content.dutch import dutch_date
 from assistant.staff.accounts import IDLE_MINUTES, StaffSession, StaffStore
 from assistant.web.blocking import blocking
 
@@ -55,7 +56,7 @@ def local_time(moment: Optional[datetime]) -> str:
     return moment.astimezone(TIME_ZONE).strftime("%H:%M") if moment else "–"
 
 
-templates.filters.update(procent=percentage, zeker=sure, alineas=paragraphs, tijd=local_time)
+templates.filters.update(procent=percentage, zeker=sure, alineas=paragraphs, tijd=local_time, datum=dutch_date)
 
 
 def signed_in_as(staff: StaffStore, *roles: str) -> Callable[[Handler], Handler]:
