@@ -14,6 +14,8 @@ check-facts        list every dated fact with its check date; exit 1 when this y
                    no abonnementstarief (--today and --facts to look ahead or at another file)
 staff              staff accounts of the web app under /beheer/: `staff add NAME --role helpdesk
                    --gemeente GM0363` (prints a one-time password), `staff list`, `staff remove NAME`
+gespreksboek       the conversation book as an HTML file (and --pdf): `gespreksboek --gemeente GM0363 --out DIR`
+scenarios          run test conversations against the running assistant: `scenarios run FILE`
 """
 
 import argparse
@@ -33,6 +35,8 @@ from assistant.content.facts_check import local_facts
 from assistant.content.knowledge import training_data_yaml
 from assistant.content.override_checks import coverage_report, override_store
 from assistant.flows.dialogue import rules_yaml
+from assistant.review.book_file import main as book_command
+from assistant.review.scenarios import main as scenarios_command
 from assistant.runtime.model import ensure_model
 from assistant.runtime.servers import Ports, ProcessSpec, quiet_environment, start_processes, wait_until_ready
 from assistant.runtime.spacy_model import build_pipeline
@@ -203,13 +207,13 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["staff"]:  # its own sub-commands and options: `staff --help`
-        staff_command(sys.argv[2:])
-        return
+    own_options = {"staff": staff_command, "gespreksboek": book_command, "scenarios": scenarios_command}
+    if sys.argv[1:2] and sys.argv[1] in own_options:  # commands with options of their own: `staff --help`
+        sys.exit(own_options[sys.argv[1]](sys.argv[2:]) or 0)
     parser = argparse.ArgumentParser(
         prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=[*COMMANDS, "staff"])
+    parser.add_argument("command", choices=[*COMMANDS, "staff", "gespreksboek", "scenarios"])
     parser.add_argument("--url", default=LIVE_URL, help="refresh-directory: where to download the register export")
     parser.add_argument(
         "--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now"

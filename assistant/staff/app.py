@@ -36,6 +36,7 @@ from assistant.helpdesk.callbacks import (
     clean_reference,
 )
 from assistant.helpdesk.handovers import HandoverStore
+from assistant.review.signoffs import SignOffStore
 from assistant.staff.accounts import BEHEERDER, HELPDESK, MAX_FAILURES, ROLES, StaffError, StaffSession, StaffStore
 from assistant.staff.chat_pages import add_chat_pages
 from assistant.staff.conversation_pages import add_conversation_pages
@@ -52,6 +53,7 @@ from assistant.staff.pages import (
     scope,
     set_cookie,
     signed_in_as,
+    spreadsheet_safe,
 )
 from assistant.staff.review_pages import Books, add_review_pages
 from assistant.web.blocking import blocking
@@ -200,7 +202,7 @@ def staff_blueprint(
     add_conversation_pages(pages, staff, log)
     add_figure_pages(pages, staff, log, every)
     add_override_pages(pages, staff, local)
-    add_review_pages(pages, staff, Books(local))
+    add_review_pages(pages, staff, Books(local), SignOffStore())
     return pages
 
 
@@ -238,10 +240,5 @@ def _csv(requests: List[CallbackRequest]) -> str:
     writer.writerow(["referentie", "gemeente", "naam", "telefoon", "vraag", "ontvangen", "status"])
     for item in requests:
         row = [item.reference, item.municipality_name, item.name, item.phone, item.question]
-        writer.writerow([_no_formula(value) for value in row] + [item.created_at.isoformat(), item.status])
+        writer.writerow([spreadsheet_safe(value) for value in row] + [item.created_at.isoformat(), item.status])
     return output.getvalue()
-
-
-def _no_formula(value: str) -> str:
-    """A cell a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -122,3 +122,8 @@ def same(given: Optional[str], expected: Optional[str]) -> bool:
 def scope(session: StaffSession) -> Optional[List[str]]:
     """The municipalities whose records this account sees; None: all (a beheerder)."""
     return session.account.scope
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

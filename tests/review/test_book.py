@@ -83,8 +83,8 @@ def test_a_municipalitys_book_has_its_own_texts_in_place(amsterdam, directory):
 def test_an_items_fingerprint_changes_with_its_text_and_only_then(national):
     item = national.item("antwoord/pgb_wat")
     assert item.fingerprint == build_book().item("antwoord/pgb_wat").fingerprint
-    first = item.texts[0]
-    changed = dataclasses.replace(item, texts=(dataclasses.replace(first, body=first.body + " Nieuw."),) + item.texts[1:])
+    first = dataclasses.replace(item.texts[0], body=item.texts[0].body + " Nieuw.")
+    changed = dataclasses.replace(item, texts=(first,) + item.texts[1:])
     assert changed.fingerprint != item.fingerprint
 
 
