@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session, declarative_base
 
 from assistant.conversations.feedback import Feedback
 from assistant.conversations.turns import ANSWERED, NO_SUBJECT, NOT_UNDERSTOOD, OPENING, PERSON, Turn, read_turns
+from assistant.privacy import redact
 
 Base = declarative_base()
 TIME_ZONE = ZoneInfo("Europe/Amsterdam")
@@ -57,8 +58,13 @@ PERSON_CONVERSATIONS = "mens"
 TOPIC = "onderwerp"
 HELPED = "geholpen"  # key "ja" or "nee"
 
-TAGS = ("goed", "fout antwoord", "onderwerp ontbreekt")
-FLAGS = ("fout antwoord", "onderwerp ontbreekt")  # tags that make a message a suggestion for the developers
+REVIEWER_TAG = "opmerking Wmo-raad"  # a reply a reviewer marked in a try-out, with a comment
+TAGS = ("goed", "fout antwoord", "onderwerp ontbreekt", REVIEWER_TAG)
+FLAGS = ("fout antwoord", "onderwerp ontbreekt", REVIEWER_TAG)  # tags that make a message a suggestion
+# Conversations of reviewers, not residents: a try-out in the staff app, a test conversation.
+# They are kept and can be reviewed, but the figures leave them out.
+TRIAL_PREFIX = "proef-"
+TEST_PREFIX = "testgesprek-"
 
 
 class ConversationRow(Base):
@@ -143,6 +149,7 @@ class ConversationView:
     not_understood: int
     wanted_person: bool
     feedback: Optional[str]
+    trial: bool = False  # a reviewer's try-out or test conversation, not a resident's
 
 
 @dataclass(frozen=True)
@@ -337,6 +344,8 @@ class ConversationLog:
 
     def _count_changes(self, session: Session, conversation: ConversationRow, before: Tuple[str, Counter]) -> None:
         session.flush()
+        if is_trial(conversation.sender_id):
+            return
         after = self._contributions(session, conversation)
         changes: Dict[Tuple[str, CountKey], int] = Counter()
         for sign, (code, counts) in ((-1, before), (1, after)):
@@ -387,8 +396,10 @@ class ConversationLog:
             turns = session.query(TurnRow).filter(TurnRow.conversation_id == row.id, TurnRow.outcome != OPENING)
             return _conversation_view(row), [_turn_view(turn) for turn in turns.order_by(TurnRow.position)]
 
-    def tag(self, reference: str, position: int, tag: Optional[str], topic: Optional[str], by: str) -> bool:
-        """Tags a reply ("goed", "fout antwoord", "onderwerp ontbreekt"; None removes the tag)."""
+    def tag(
+        self, reference: str, position: int, tag: Optional[str], topic: Optional[str], by: str, comment: str = ""
+    ) -> bool:
+        """Tags a reply (one of TAGS; None removes the tag); a reviewer's tag keeps its comment, masked."""
         if tag is not None and tag not in TAGS:
             raise ValueError(f"unknown tag: {tag}")
         with Session(self.engine) as session:
@@ -397,6 +408,8 @@ class ConversationLog:
             if turn is None or turn.outcome == OPENING:
                 return False
             turn.tag, turn.tag_topic = tag, (topic or None) if tag == "fout antwoord" else None
+            if tag == REVIEWER_TAG:
+                turn.comment = redact(comment)
             turn.tagged_by, turn.tagged_at = (by, datetime.now(timezone.utc).timestamp()) if tag else (None, None)
             session.commit()
         return True
@@ -447,6 +460,10 @@ class ConversationLog:
         return query
 
 
+def is_trial(sender_id: Optional[str]) -> bool:
+    return bool(sender_id) and sender_id.startswith((TRIAL_PREFIX, TEST_PREFIX))
+
+
 def _conversation_view(row: ConversationRow) -> ConversationView:
     return ConversationView(
         row.reference,
@@ -457,6 +474,7 @@ def _conversation_view(row: ConversationRow) -> ConversationView:
         row.not_understood,
         row.wanted_person,
         row.feedback,
+        is_trial(row.sender_id),
     )
 
 

@@ -55,7 +55,8 @@ from assistant.staff.pages import (
     signed_in_as,
     spreadsheet_safe,
 )
-from assistant.staff.review_pages import Books, add_review_pages
+from assistant.staff.review_pages import Books, add_review_pages, municipality_choices
+from assistant.staff.tryout_pages import add_tryout_pages
 from assistant.web.blocking import blocking
 
 SIGN_IN_COOKIE = "wegwijzer_inloggen"  # the sign-in form's own CSRF token
@@ -68,8 +69,10 @@ def staff_blueprint(
     every: Municipalities,
     local: LocalData,
     handovers: HandoverStore,
+    rasa_url: str,
 ) -> Blueprint:
-    """The routes of /beheer/ on these stores; `every` gives every municipality (code, name)."""
+    """The routes of /beheer/ on these stores; `every` gives every municipality (code, name); the
+    try-out talks to the Rasa server at `rasa_url`."""
     pages = Blueprint("beheer", url_prefix=PREFIX)
 
     signed_in = signed_in_as(staff, *ROLES)
@@ -202,7 +205,9 @@ def staff_blueprint(
     add_conversation_pages(pages, staff, log)
     add_figure_pages(pages, staff, log, every)
     add_override_pages(pages, staff, local)
-    add_review_pages(pages, staff, Books(local), SignOffStore())
+    books = Books(local)
+    add_review_pages(pages, staff, books, SignOffStore())
+    add_tryout_pages(pages, staff, log, rasa_url, lambda session: municipality_choices(books, session))
     return pages
 
 

@@ -62,7 +62,9 @@ def add_review_pages(pages: Blueprint, staff: StaffStore, books: Books, signoffs
         if found is None:
             return page("fout.html", session, status=404, melding=NOT_YOURS)
         context = dict(
-            boek=found, gemeenten=await blocking(_choices, books, session), gekozen=request.args.get("gekozen")
+            boek=found,
+            gemeenten=await blocking(municipality_choices, books, session),
+            gekozen=request.args.get("gekozen"),
         )
         if code:
             context.update(
@@ -95,7 +97,7 @@ def add_review_pages(pages: Blueprint, staff: StaffStore, books: Books, signoffs
     @pages.get("/akkoord")
     @signed_in
     async def overview(request: Request, session: StaffSession) -> HTTPResponse:
-        choices = await blocking(_choices, books, session)
+        choices = await blocking(municipality_choices, books, session)
         code = request.args.get("gemeente", "")[:6] or (choices[0][0] if choices else "")
         found = await blocking(_visible_book, books, session, code) if code else None
         if found is None:
@@ -121,7 +123,7 @@ def _visible_book(books: Books, session: StaffSession, code: str) -> Optional[Bo
     return books.book(code)
 
 
-def _choices(books: Books, session: StaffSession) -> List[Tuple[str, str]]:
+def municipality_choices(books: Books, session: StaffSession) -> List[Tuple[str, str]]:
     """The municipalities whose book the account may open, by name."""
     visible = scope(session)
     every = books.local.directory().all()

@@ -61,7 +61,7 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     admin = AdminApi(staff, callbacks)
     log = ConversationLog(conversation_store_url())
     local = LocalData(OverrideVersions(DIRECTORY_URL.get()), municipal_directory.shared)
-    app.blueprint(staff_blueprint(staff, callbacks, log, every_municipality, local, HandoverStore()))
+    app.blueprint(staff_blueprint(staff, callbacks, log, every_municipality, local, HandoverStore(), rasa_url))
     headers = security_headers(rasa_url)
     public = directory.resolve()
 

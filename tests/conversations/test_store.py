@@ -2,9 +2,10 @@
 conversation belongs to, feedback, tags, expiry, and the filters of the staff app."""
 
 import pytest
+from sqlalchemy.orm import Session
 
 from assistant.conversations.feedback import FEEDBACK_REQUEST, Feedback
-from assistant.conversations.store import ConversationFilter, ConversationLog
+from assistant.conversations.store import REVIEWER_TAG, ConversationFilter, ConversationLog, DayCountRow
 from assistant.conversations.turns import ANSWERED, NOT_UNDERSTOOD, PERSON, read_turns, recognised_topic
 from tests.support.conversations import (
     action,
@@ -170,3 +171,21 @@ def test_an_expired_conversation_loses_its_texts_and_leaves_the_list(log):
     assert [turn.text for turn in log.conversation(conversation.reference)[1]] == ["Ik ben terug"]
     texts = [row for row in log.engine.execute("SELECT text, replies, comment FROM wegwijzer_turns")]
     assert (None, None, None) in texts and not any("bsn" in str(row) for row in texts)
+
+
+def test_a_reviewers_mark_keeps_its_comment_masked_and_is_a_suggestion(log):
+    record(log, "proef-abc", answered("Wat is een pgb?", T0, "pgb_wat", "GM0228"))
+    [conversation] = only(log)
+    assert conversation.trial
+    assert log.tag(conversation.reference, 1, REVIEWER_TAG, None, "raad", "Te lang. Bel 0612345678.")
+    _, [turn] = log.conversation(conversation.reference)
+    assert (turn.tag, turn.tagged_by) == (REVIEWER_TAG, "raad") and "0612345678" not in turn.comment
+    assert [item.tag for item in log.flagged(["GM0228"])] == [REVIEWER_TAG]
+
+
+def test_try_outs_and_test_conversations_are_kept_but_not_counted(log):
+    for sender in ("proef-abc", "testgesprek-0123456789ab", "inwoner"):
+        record(log, sender, answered("Wat is een pgb?", T0, "pgb_wat", "GM0228"))
+    with Session(log.engine) as session:
+        counted = session.query(DayCountRow).filter_by(measure="gesprekken", municipality_code="GM0228").one()
+    assert counted.count == 1 and len(only(log)) == 3
