@@ -50,7 +50,7 @@ from assistant.flows.gemeente import GEMEENTE
 from assistant.flows.questions import questions
 from assistant.flows.session_start import METADATA_KEY
 from assistant.privacy import POSTCODE, REQUESTED_SLOT
-from assistant.settings import DOMAIN_FILE
+from assistant.settings import DOMAIN_FILE, conversation_store_url
 
 # Rasa's table of events (rasa.core.tracker_store.SQLTrackerStore.SQLEvent): `data` is the event's dict as JSON.
 EVENTS = sa.Table(
@@ -466,6 +466,12 @@ def _names_a_postcode(text: str) -> bool:
 def reached(explanations: Iterable[TurnExplanation]) -> Set[str]:
     """The ids (as everything() names them) of what these turns reached."""
     return {found for turn in explanations for found in _reached_in(turn)}
+
+
+def reached_by(senders: Iterable[str], store_url: Optional[str] = None) -> Set[str]:
+    """What these conversations reached, read from the conversation store (this machine's, by default)."""
+    url = store_url or conversation_store_url()
+    return {found for sender in senders for found in reached(explain_conversation(url, sender))}
 
 
 def _reached_in(turn: TurnExplanation) -> Iterator[str]:

@@ -56,6 +56,7 @@ from assistant.staff.pages import (
     spreadsheet_safe,
 )
 from assistant.staff.review_pages import Books, add_review_pages, municipality_choices
+from assistant.staff.scenario_pages import add_scenario_pages
 from assistant.staff.tryout_pages import add_tryout_pages
 from assistant.web.blocking import blocking
 
@@ -208,6 +209,7 @@ def staff_blueprint(
     books = Books(local)
     add_review_pages(pages, staff, books, SignOffStore())
     add_tryout_pages(pages, staff, log, rasa_url, lambda session: municipality_choices(books, session))
+    add_scenario_pages(pages, staff, rasa_url)
     return pages
 
 

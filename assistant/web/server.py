@@ -35,6 +35,7 @@ from assistant.settings import DIRECTORY_URL, PROJECT_ROOT, RASA_PORT, WEB_PUBLI
 from assistant.staff.accounts import StaffStore
 from assistant.staff.app import staff_blueprint
 from assistant.staff.override_pages import LocalData
+from assistant.staff.scenario_pages import MAX_RUN_SECONDS
 from assistant.web.blocking import blocking
 from municipalities.override_versions import OverrideVersions
 
@@ -56,6 +57,7 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
     """The web app for one Rasa URL and one folder of public files."""
     app = Sanic("wegwijzer_web")
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+    app.config.RESPONSE_TIMEOUT = MAX_RUN_SECONDS  # an upload of test conversations runs them first
     app.config.FALLBACK_ERROR_FORMAT = "text"  # error pages without tracebacks or markup
     callbacks, staff = CallbackStore(), StaffStore()
     admin = AdminApi(staff, callbacks)

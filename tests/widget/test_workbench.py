@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from assistant.settings import STAFF_URL, TRACKER_DB
+from assistant.settings import PROJECT_ROOT, STAFF_URL, TRACKER_DB
 from assistant.staff.accounts import StaffStore
 from assistant.web.server import web_server_on_free_port
 from tests.support.overrides import chats_always
@@ -24,6 +24,7 @@ WIDE_ELEMENTS = """[...document.querySelectorAll('body *')]
   .map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"""
 COUNCIL, HELPDESK = "raad-ede", "helpdesk-ede"
 EDE = "GM0228"
+ONE_FAILING_STEP = PROJECT_ROOT / "tests" / "review" / "fixtures" / "een_fout.csv"
 
 
 @pytest.fixture(scope="module")
@@ -115,4 +116,27 @@ def test_the_book_and_a_sign_off_that_a_change_of_the_local_data_invalidates(bro
         phone.goto(f"{staff_web}/beheer/akkoord?gemeente={EDE}")
         accessible(phone, "akkoord 320 px")
         phone.context.close()
+    council.context.close()
+
+
+def test_uploading_test_conversations_with_one_failing_step_gives_a_report(browser, staff_web):
+    council = signed_in_tab(browser, staff_web, COUNCIL)
+    council.get_by_role("link", name="Testgesprekken").click()
+    accessible(council, "testgesprekken")
+    council.get_by_label(re.compile("^Bestand met testgesprekken")).set_input_files(str(ONE_FAILING_STEP))
+    council.get_by_role("button", name="Testen").click()
+    report = council.locator("main")
+    expect(report).to_contain_text("2 van 3 stappen gelukt", timeout=120_000)
+    expect(report).to_contain_text("Mislukt")
+    expect(report).to_contain_text("Dit zegt Wegwijzer nooit")  # the expectation, beside the real reply
+    expect(report).to_contain_text("Voor een rolstoel uit de Wmo betaalt u geen eigen bijdrage")
+    expect(report).to_contain_text("Wat de gesprekken niet bereikten")
+    accessible(council, "testgesprekken rapport")
+    save_screenshot(council, "beheer-testgesprekken-rapport")
+
+    council.get_by_label(re.compile("^Bestand met testgesprekken")).set_input_files(
+        files=[{"name": "kapot.csv", "mimeType": "text/csv", "buffer": "gesprek;inwonr\nA;hallo\n".encode()}]
+    )
+    council.get_by_role("button", name="Testen").click()
+    expect(council.get_by_role("alert")).to_contain_text("Regel 1")
     council.context.close()
