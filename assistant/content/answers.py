@@ -15,7 +15,7 @@ import yaml
 from assistant import clock
 from assistant.content.dutch import dutch_date
 from assistant.content.facts import Facts, Source, in_english, load_facts
-from assistant.settings import ANSWERS_FILE, MESSAGES_FILE
+from assistant.settings import ANSWERS_FILE, DOMAIN_FILE, MESSAGES_FILE
 from municipalities.overrides import LocalContribution, Override
 from municipalities.zorgkantoren import Zorgkantoor
 
@@ -202,6 +202,12 @@ def local_source(local: LocalContext, url: str, by: Optional[str] = None) -> Sou
 @lru_cache(maxsize=1)
 def message_templates() -> Dict[str, str]:
     return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def responses() -> Dict[str, List[dict]]:
+    """Rasa's responses (domain.yml: utter_greet, ...), the other fixed texts a resident reads."""
+    return yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
 
 
 def message(key: str, language: str = DUTCH, **values: str) -> str:

@@ -15,14 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterator, List, Tuple
 
-import yaml
-
-from assistant.content.answers import ENGLISH, build_answer, message_templates, topics
+from assistant.content.answers import ENGLISH, build_answer, message_templates, responses, topics
 from assistant.content.facts import load_facts
 from assistant.content.knowledge import entries, knowledge_answer
 from assistant.content.right_doors import door_answer, load_doors
 from assistant.flows.questions import questions
-from assistant.settings import DOMAIN_FILE
 
 # The project's B1 limits for every text a resident reads. Flesch-Douma says little about
 # a text of a few words ("Gratis cliëntondersteuning in Ede:"), so it counts from 20 words.
@@ -128,8 +125,7 @@ def resident_texts() -> Iterator[Tuple[str, str]]:
             yield f"message {key}", template.format(**values)
     for slot, question in questions().items():
         yield f"question {slot}", question.text.format(**values)
-    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
-    for name, variants in responses.items():
+    for name, variants in responses().items():
         for variant in variants if name not in ENGLISH_RESPONSES else ():
             yield f"response {name}", variant["text"]
     for key, door in load_doors().items():

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-import yaml
-
 from assistant import clock
 from assistant.content.answers import (
     DUTCH,
@@ -31,6 +29,7 @@ from assistant.content.answers import (
     follow_ups,
     has_english,
     message_templates,
+    responses,
     sends_to_municipality,
 )
 from assistant.content.contact import answer_contact_text
@@ -42,7 +41,6 @@ from assistant.flows.dialogue import FLOWS, question_topics
 from assistant.review.flow_scripts import flow_script
 from assistant.review.texts import Place, Step, Text, message_values
 from assistant.runtime.model import fingerprint, training_files
-from assistant.settings import DOMAIN_FILE
 
 CONTACT_NOTE = "Daarna volgen de contactgegevens van de gemeente van de inwoner."
 
@@ -233,8 +231,7 @@ def _text_items(place: Optional[Place]) -> Iterator[Item]:
 
 
 def _responses(item_id: str) -> Iterator[Text]:
-    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
-    for name, variants in responses.items():
+    for name, variants in responses().items():
         if RESPONSE_GROUPS.get(name, RESPONSES_ITEM) != item_id:
             continue
         language = ENGLISH if name in ENGLISH_RESPONSES else DUTCH

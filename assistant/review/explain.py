@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Pattern, Sequence, Set, Tuple, Union
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.engine import Engine
 
 from assistant import clock
@@ -38,6 +37,7 @@ from assistant.content.answers import (
     fields,
     load_answer_texts,
     message_templates,
+    responses,
     topics,
 )
 from assistant.content.facts import Source, load_facts
@@ -50,7 +50,7 @@ from assistant.flows.gemeente import GEMEENTE
 from assistant.flows.questions import questions
 from assistant.flows.session_start import METADATA_KEY
 from assistant.privacy import POSTCODE, REQUESTED_SLOT
-from assistant.settings import DOMAIN_FILE, conversation_store_url
+from assistant.settings import conversation_store_url
 
 # Rasa's table of events (rasa.core.tracker_store.SQLTrackerStore.SQLEvent): `data` is the event's dict as JSON.
 EVENTS = sa.Table(
@@ -542,7 +542,7 @@ def _everything() -> Dict[str, str]:
     found.update({f"{QUESTION_ID}/{slot}": text for slot, text in question_texts().items()})
     messages = message_templates().items()
     found.update({f"{MESSAGE_ID}/{k}": f"{k}: {_short(t)}" for k, t in messages if not k.endswith(ENGLISH_SUFFIX)})
-    for name, variants in _domain_responses().items():
+    for name, variants in responses().items():
         first = next((variant.get("text") for variant in variants if variant.get("text")), "")
         found[f"{RESPONSE_ID}/{name}"] = f"{name}: {_short(first)}" if first else name
     return found
@@ -566,8 +566,3 @@ class _KeepUnknown(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-@lru_cache(maxsize=1)
-def _domain_responses() -> Dict[str, List[Dict[str, Any]]]:
-    return yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]

@@ -8,7 +8,7 @@ import yaml
 
 from assistant.content.answers import build_answer
 from assistant.content.facts import load_facts
-from assistant.content.readability import DOMAIN_FILE
+from assistant.settings import DOMAIN_FILE
 
 FACTS = load_facts()
 RESPONSES = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]

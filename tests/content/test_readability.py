@@ -8,7 +8,6 @@ from assistant.content.answers import load_answer_texts, message_templates, topi
 from assistant.content.facts import load_facts
 from assistant.content.knowledge import entries
 from assistant.content.readability import (
-    DOMAIN_FILE,
     ENGLISH_RESPONSES,
     MAX_WORDS_PER_SENTENCE,
     MIN_FLESCH_DOUMA,
@@ -19,6 +18,7 @@ from assistant.content.readability import (
 )
 from assistant.content.right_doors import load_doors
 from assistant.flows.questions import questions
+from assistant.settings import DOMAIN_FILE
 
 TEXTS = list(resident_texts())
 
