@@ -24,6 +24,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tupl
 import requests
 import yaml
 
+from assistant.conversations.store import TEST_PREFIX
 from assistant.flows.session_start import CBS_CODE, METADATA_KEY
 from assistant.review.explain import everything, reached_by
 from assistant.settings import PROJECT_ROOT, RASA_PORT, VAR_DIR
@@ -50,7 +51,6 @@ CONVERSATION_KEYS = (NAME, MUNICIPALITY, STEPS)
 STEP_KEYS = (TEXT, BUTTON, MUST, MUST_NOT, NOTE)
 PHRASE_SEPARATOR = "|"
 CSV_SUFFIXES, YAML_SUFFIXES = (".csv",), (".yml", ".yaml")
-SENDER_PREFIX = "testgesprek"
 # Spreadsheets turn typed quotes into curly ones: a phrase matches the reply either way.
 STRAIGHT_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
@@ -577,7 +577,7 @@ def run(
 def run_conversation(scenario: Scenario, send: Send) -> ConversationResult:
     """The steps in order. After a step that could not be done (a missing button, no reply),
     the conversation went elsewhere than written: the steps after it are not run."""
-    sender = f"{SENDER_PREFIX}-{uuid.uuid4().hex[:12]}"
+    sender = f"{TEST_PREFIX}{uuid.uuid4().hex[:12]}"  # a test conversation: kept out of the figures
     metadata = {METADATA_KEY: scenario.municipality} if scenario.municipality else None
     results: List[StepResult] = []
     buttons: Optional[List[dict]] = []  # of the previous turn; None once the conversation cannot go on
@@ -706,6 +706,12 @@ def rest_send(rasa_url: str, timeout: float = REPLY_TIMEOUT) -> Send:
     return send
 
 
+def run_against(scenarios: Sequence[Scenario], rasa_url: str) -> RunResult:
+    """The conversations against the assistant at `rasa_url`, with what they reached (read from
+    this machine's conversation store)."""
+    return run(scenarios, rest_send(rasa_url), reached_by, everything())
+
+
 def unreachable(rasa_url: str) -> Optional[str]:
     """Why Wegwijzer cannot run test conversations now (in Dutch), or None when it can: the
     REST channel's health check answers 503 while the action server or the store is down."""
@@ -752,7 +758,7 @@ def run_files(files: Sequence[Path], rasa_url: str, report: Optional[Path] = Non
     if problem:
         print(problem)
         return 2
-    result = run(scenarios, rest_send(rasa_url), reached_by, everything())
+    result = run_against(scenarios, rasa_url)
     for line in summary_lines(result):
         print(line)
     path = write_report(result, report or REPORT_DIR / f"rapport-{result.started.astimezone():%Y%m%d-%H%M%S}.html")

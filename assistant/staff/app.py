@@ -209,7 +209,7 @@ def staff_blueprint(
     books = Books(local)
     add_review_pages(pages, staff, books, SignOffStore())
     add_tryout_pages(pages, staff, log, rasa_url, lambda session: municipality_choices(books, session))
-    add_scenario_pages(pages, staff, rasa_url)
+    add_scenario_pages(pages, staff, rasa_url, books)
     return pages
 
 

@@ -9,12 +9,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.review.book import build_book
-from assistant.review.explain import everything, reached_by
 from assistant.review.scenario_report import REPORT_CSS, report_fragment
-from assistant.review.scenarios import RunResult, Scenario, ScenarioFileError, parse, rest_send, run, unreachable
+from assistant.review.scenarios import ScenarioFileError, parse, run_against, unreachable
 from assistant.staff.accounts import ROLES, StaffSession, StaffStore
 from assistant.staff.pages import page, signed_in_as
+from assistant.staff.review_pages import Books
 from assistant.web.blocking import blocking
 
 MAX_UPLOAD_STEPS = 100  # about a minute against the assistant; the web server answers within MAX_RUN_SECONDS
@@ -22,11 +21,8 @@ MAX_RUN_SECONDS = 240
 FIELD = "bestand"
 
 
-def run_with_coverage(scenarios: List[Scenario], rasa_url: str) -> RunResult:
-    return run(scenarios, rest_send(rasa_url), reached_by, everything())
-
-
-def add_scenario_pages(pages: Blueprint, staff: StaffStore, rasa_url: str) -> None:
+def add_scenario_pages(pages: Blueprint, staff: StaffStore, rasa_url: str, books: Books) -> None:
+    """`books`: the staff app's books, whose version the report names."""
     signed_in = signed_in_as(staff, *ROLES)
 
     @pages.get("/testgesprekken.css")
@@ -55,9 +51,9 @@ def add_scenario_pages(pages: Blueprint, staff: StaffStore, rasa_url: str) -> No
         problem = await blocking(unreachable, rasa_url)
         if problem:
             return _problems(session, [problem], upload.name, status=503)
-        result = await blocking(run_with_coverage, scenarios, rasa_url)
+        result = await blocking(run_against, scenarios, rasa_url)
         await blocking(staff.audit, session.account, "uitgevoerd", f"testgesprekken {upload.name}")
-        version = str((await blocking(build_book)).version)
+        version = str((await blocking(books.book)).version)
         return page("testgesprekken.html", session, maximum=MAX_UPLOAD_STEPS, rapport=report_fragment(result, version))
 
 

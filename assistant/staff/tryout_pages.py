@@ -13,14 +13,15 @@ import secrets
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
-import requests
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.conversations.store import REVIEWER_TAG, TRIAL_PREFIX, ConversationLog
 from assistant.conversations.topics import topic_name
+from assistant.flows.session_start import METADATA_KEY
 from assistant.review.explain import explain_conversation, read_events
+from assistant.review.scenarios import SendFailed, rest_send
 from assistant.settings import conversation_store_url
 from assistant.staff.accounts import ROLES, StaffSession, StaffStore
 from assistant.staff.pages import PREFIX, page, signed_in_as
@@ -35,16 +36,13 @@ def trial_sender(account: str, nonce: str) -> str:
     return TRIAL_PREFIX + hashlib.sha256(f"{account}\n{nonce}".encode()).hexdigest()[:24]
 
 
-def send(rasa_url: str, sender: str, text: str, municipality: str) -> Optional[str]:
-    """One message to Rasa's REST channel; a Dutch problem when it did not arrive, else None."""
-    body: Dict[str, Any] = {"sender": sender, "message": text}
-    if municipality:
-        body["metadata"] = {"gemeente": municipality}
+def arrived(rasa_url: str, sender: str, text: str, municipality: str) -> bool:
+    """One message to Rasa's REST channel, as a resident sends it; False when no reply came."""
     try:
-        answer = requests.post(f"{rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
-    except requests.RequestException:
-        return "Wegwijzer is nu niet bereikbaar. Draait de assistent? Probeer het zo nog eens."
-    return None if answer.status_code == 200 else f"Wegwijzer gaf fout {answer.status_code}. Probeer het nog eens."
+        rest_send(rasa_url)(sender, text, {METADATA_KEY: municipality} if municipality else None)
+    except SendFailed:
+        return False
+    return True
 
 
 def last_buttons(events: List[Dict[str, Any]]) -> List[Tuple[str, str]]:
@@ -94,8 +92,8 @@ def add_tryout_pages(
         text = (request.form.get("knop") or request.form.get("bericht") or "").strip()
         if not text or len(text) > MAX_MESSAGE:
             return response.redirect(_address(nonce, code, fout="leeg" if not text else "lang"), status=303)
-        problem = await blocking(send, rasa_url, trial_sender(session.account.name, nonce), text, code)
-        return response.redirect(_address(nonce, code, fout="rasa" if problem else None) + "#laatste", status=303)
+        sent = await blocking(arrived, rasa_url, trial_sender(session.account.name, nonce), text, code)
+        return response.redirect(_address(nonce, code, fout=None if sent else "rasa") + "#laatste", status=303)
 
     @pages.post("/proef/markeer")
     @signed_in
