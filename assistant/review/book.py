@@ -14,10 +14,9 @@ a sign-off given to an earlier text can say so.
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, Iterator, List, Optional, Tuple
 
 from assistant import clock
 from assistant.content.answers import (
@@ -38,6 +37,7 @@ from assistant.content.labels import labels
 from assistant.content.readability import ENGLISH_RESPONSES
 from assistant.content.right_doors import door_answer, load_doors
 from assistant.flows.dialogue import FLOWS, question_topics
+from assistant.review.explain import Reply, matching_messages
 from assistant.review.flow_scripts import flow_script
 from assistant.review.texts import Place, Step, Text, message_values
 from assistant.runtime.model import fingerprint, training_files
@@ -215,7 +215,8 @@ def _entries(place: Optional[Place], year: int) -> Iterator[Item]:
 def _flow_item(form: str, place: Optional[Place], year: int) -> Item:
     script = flow_script(form, place, year)
     item_id = f"gesprek/{form}"
-    shown = [text.body for text in script.texts] + [step.question for step in script.steps]
+    bodies = [text.body for text in script.texts] + [step.question for step in script.steps]
+    shown = {key for body in bodies for key in matching_messages(Reply(body))}
     others = tuple(_group_texts(item_id, place, shown))
     start = f"Start als de inwoner vraagt: {labels().get(FLOWS[form].trigger, FLOW_TITLES[form])}"
     return Item(item_id, FLOW_TITLES[form], script.texts + others, script.steps, about=start)
@@ -252,17 +253,11 @@ def message_group(key: str) -> Optional[str]:
     return max(matches)[1] if matches else None
 
 
-def _shown(template: str, shown: Sequence[str]) -> bool:
-    """Is this message already in one of the flow's composed texts? Its literal parts all are."""
-    literal = [part for part in re.split(r"\{[a-z_]+\}", template.strip()) if len(part.strip()) >= 8]
-    return bool(literal) and any(all(part.strip() in body for part in literal) for body in shown)
-
-
-def _group_texts(item_id: str, place: Optional[Place], shown: Sequence[str] = ()) -> Iterator[Text]:
-    """The messages of an item's group, filled in; without those `shown` already holds."""
+def _group_texts(item_id: str, place: Optional[Place], shown: AbstractSet[str] = frozenset()) -> Iterator[Text]:
+    """The messages of an item's group, filled in; without the keys `shown` (in the flow's script already)."""
     values = message_values(place)
     for key, template in message_templates().items():
-        if message_group(key) != item_id or _shown(template, shown):
+        if message_group(key) != item_id or key in shown:
             continue
         language = ENGLISH if key.endswith(f"_{ENGLISH}") else DUTCH
         yield Text(f"Tekst {key}", template.format(**values).strip(), language=language)
