@@ -2,6 +2,7 @@
 what follows each option, and the municipality a book is for."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
 from assistant.content.answers import DUTCH, LocalContext
@@ -101,4 +102,10 @@ def place_for(code: str, directory: Directory, overrides: OverrideStore) -> Opti
     municipality = directory.by_code(code)
     if municipality is None:
         return None
-    return Place(municipality, overrides.get(code), load_zorgkantoren().get(code))
+    return Place(municipality, overrides.get(code), _zorgkantoren().get(code))
+
+
+@lru_cache(maxsize=1)
+def _zorgkantoren() -> Dict[str, Zorgkantoor]:
+    """Read once: the file ships with the code, and the staff app asks for a place on every book page."""
+    return load_zorgkantoren()
