@@ -111,6 +111,13 @@ VARIABLES = (
 )
 
 
+def make_sqlite_folder(url: str) -> None:
+    """SQLite makes its database file, not the folder it goes in: make that folder for a
+    sqlite:/// URL (for other databases there is nothing to make)."""
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+
+
 def conversation_store_url() -> str:
     """The conversation store's database (TRACKER_DB, relative to the project), for those who
     read it beside the Rasa server: the conversation log of the staff app."""

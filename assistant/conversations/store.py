@@ -18,7 +18,6 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 from zoneinfo import ZoneInfo
 
@@ -44,6 +43,7 @@ from sqlalchemy.orm import Session, declarative_base
 from assistant.conversations.feedback import Feedback
 from assistant.conversations.turns import ANSWERED, NO_SUBJECT, NOT_UNDERSTOOD, OPENING, PERSON, Turn, read_turns
 from assistant.privacy import redact
+from assistant.settings import make_sqlite_folder
 
 Base = declarative_base()
 TIME_ZONE = ZoneInfo("Europe/Amsterdam")
@@ -215,8 +215,7 @@ def _moment(timestamp: float) -> datetime:
 class ConversationLog:
     def __init__(self, target: Union[str, Engine]) -> None:
         if isinstance(target, str):
-            if target.startswith("sqlite:///"):
-                Path(target[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+            make_sqlite_folder(target)
             target = create_engine(target)
         self.engine = target
         Base.metadata.create_all(self.engine)

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, declarative_base
 from sqlalchemy.types import TypeDecorator
 
 from assistant.privacy import LONG_NUMBER
-from assistant.settings import CALLBACK_KEY, CALLBACK_KEY_FILE, CALLBACK_URL
+from assistant.settings import CALLBACK_KEY, CALLBACK_KEY_FILE, CALLBACK_URL, make_sqlite_folder
 from municipalities.phone import SERVICE_PREFIXES, parse_phone
 
 RETENTION_DAYS = 30
@@ -289,8 +289,7 @@ class CallbackStore:
 
     def __init__(self, url: Optional[str] = None, key: Optional[bytes] = None) -> None:
         url = url or default_url()
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        make_sqlite_folder(url)
         self._fernet = _fernet(key or load_key())
         self._engine = create_engine(url)
         _forget_deleted_rows_on_sqlite(self._engine)

@@ -10,7 +10,6 @@ like everything else that is stored (a BSN or phone number typed in it is not ke
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Union
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Text, create_engine, select
@@ -18,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 from assistant.privacy import redact
-from assistant.settings import STAFF_URL
+from assistant.settings import STAFF_URL, make_sqlite_folder
 
 Base = declarative_base()
 AGREED, DISAGREED = "akkoord", "niet akkoord"
@@ -78,8 +77,7 @@ class SignOffStore:
     def __init__(self, target: Union[str, Engine, None] = None) -> None:
         if not isinstance(target, Engine):
             url = target or STAFF_URL.get()
-            if url.startswith("sqlite:///"):
-                Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+            make_sqlite_folder(url)
             target = create_engine(url)
         self.engine = target
         Base.metadata.create_all(self.engine)

@@ -20,7 +20,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from argon2 import PasswordHasher
@@ -29,7 +28,7 @@ from sqlalchemy import Boolean, Column, Integer, String, Text, create_engine, de
 from sqlalchemy.orm import Session, declarative_base
 
 from assistant.helpdesk.callbacks import UTCDateTime
-from assistant.settings import STAFF_URL
+from assistant.settings import STAFF_URL, make_sqlite_folder
 
 HELPDESK, WMO_RAAD, BEHEERDER = "helpdesk", "wmo-raad", "beheerder"
 ROLES = (HELPDESK, WMO_RAAD, BEHEERDER)
@@ -171,8 +170,7 @@ def check_new_password(name: str, password: str) -> None:
 class StaffStore:
     def __init__(self, url: Optional[str] = None) -> None:
         url = url or STAFF_URL.get()
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        make_sqlite_folder(url)
         self._engine = create_engine(url)
         Base.metadata.create_all(self._engine)
 
