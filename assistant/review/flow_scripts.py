@@ -50,7 +50,7 @@ class _Walk:
     outcomes: Dict[str, Tuple[Text, List[Dict[str, str]]]] = field(default_factory=dict)  # body -> text, paths
 
     def walk(self, answers: Answers, path: Dict[str, str]) -> List[str]:
-        """Walks on from `answers`; returns what comes next: a slot, or the outcomes' bodies."""
+        """Walks every path on from `answers`; returns what comes next: the question's slot, or the outcomes' bodies."""
         slot = self.next_slot(answers)
         if slot is None:
             bodies = []
@@ -60,10 +60,7 @@ class _Walk:
             return bodies
         buttons = self.leads_to.setdefault(slot, {})
         for value, title in self.options(slot, answers):
-            nxt = self.next_slot({**answers, slot: value})
-            targets = [nxt] if nxt else self.walk({**answers, slot: value}, {**path, slot: title})
-            if nxt:
-                self.walk({**answers, slot: value}, {**path, slot: title})
+            targets = self.walk({**answers, slot: value}, {**path, slot: title})
             known = buttons.setdefault(title, [])
             known += [target for target in targets if target not in known]
         return [slot]
