@@ -10,7 +10,7 @@ from assistant.content.answers import DUTCH, ENGLISH
 from assistant.settings import LABELS_FILE
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)  # labels(), labels("nl") and labels("en") are three keys: with room for two, each missed
 def labels(language: str = DUTCH) -> Dict[str, str]:
     """Button titles per intent; in English the `en` mapping's, where it has one."""
     titles = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
