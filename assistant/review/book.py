@@ -32,7 +32,7 @@ from assistant.content.answers import (
     sends_to_municipality,
 )
 from assistant.content.contact import answer_contact_text
-from assistant.content.knowledge import RETRIEVAL_INTENT, entries, entry_files, knowledge_answer, read_file
+from assistant.content.knowledge import RETRIEVAL_INTENT, entries, knowledge_answer
 from assistant.content.labels import labels
 from assistant.content.readability import ENGLISH_RESPONSES
 from assistant.content.right_doors import door_answer, load_doors
@@ -189,27 +189,23 @@ def _topic_item(topic: str, place: Optional[Place], local: Optional[LocalContext
         texts.append(_answer_texts(answer, buttons, label))
         if sends_to_municipality(topic):
             texts.append(_contact(place, language))
-    texts += _group_texts(f"antwoord/{topic}", place)
     return Item(f"antwoord/{topic}", labels()[topic], tuple(texts), about=f"Als de inwoner vraagt: {labels()[topic]}")
 
 
 def _entries(place: Optional[Place], year: int) -> Iterator[Item]:
-    for path in entry_files():
-        theme = path.stem
-        for entry_id in read_file(path):
-            entry = entries()[entry_id]
-            texts = []
-            for language, label in ((DUTCH, "Antwoord"), (ENGLISH, "In het Engels")):
-                buttons = tuple(entries()[related].title(language) for related in entry.related if related in entries())
-                texts.append(_answer_texts(knowledge_answer(entry_id, language, year), buttons, label))
-                if entry.sends_to_municipality:
-                    texts.append(_contact(place, language))
-            about = (
-                f"Thema {theme}. Ook gevraagd als: " + "; ".join(entry.vragen[1:3])
-                if len(entry.vragen) > 1
-                else f"Thema {theme}."
-            )
-            yield Item(f"kennis/{entry_id}", entry.title(), tuple(texts), about=about)
+    for entry_id, entry in entries().items():  # by theme: in the order of the files
+        texts = []
+        for language, label in ((DUTCH, "Antwoord"), (ENGLISH, "In het Engels")):
+            buttons = tuple(entries()[related].title(language) for related in entry.related if related in entries())
+            texts.append(_answer_texts(knowledge_answer(entry_id, language, year), buttons, label))
+            if entry.sends_to_municipality:
+                texts.append(_contact(place, language))
+        about = (
+            f"Thema {entry.theme}. Ook gevraagd als: " + "; ".join(entry.vragen[1:3])
+            if len(entry.vragen) > 1
+            else f"Thema {entry.theme}."
+        )
+        yield Item(f"kennis/{entry_id}", entry.title(), tuple(texts), about=about)
 
 
 def _flow_item(form: str, place: Optional[Place], year: int) -> Item:

@@ -38,6 +38,7 @@ class Entry:
     sources: Tuple[Source, ...]
     related: Tuple[str, ...]
     sends_to_municipality: bool
+    theme: str  # the file it is in, without .yml: "cak", "mantelzorg"
 
     def template(self, language: str) -> str:
         return self.answer if language == ENGLISH else self.antwoord
@@ -54,7 +55,7 @@ def _source(raw: object) -> Source:
     return Source(str(raw["organisatie"]), str(raw["url"]), raw["nagekeken"])
 
 
-def _entry(entry_id: str, raw: dict) -> Entry:
+def _entry(entry_id: str, raw: dict, theme: str) -> Entry:
     return Entry(
         id=entry_id,
         vragen=tuple(str(text) for text in raw["vragen"]),
@@ -64,6 +65,7 @@ def _entry(entry_id: str, raw: dict) -> Entry:
         sources=tuple(_source(source) for source in raw["bronnen"]),
         related=tuple(raw.get("gerelateerd") or ()),
         sends_to_municipality=bool(raw.get("gemeente")),
+        theme=theme,
     )
 
 
@@ -81,7 +83,7 @@ def entries() -> Dict[str, Entry]:
     loaded: Dict[str, Entry] = {}
     for path in entry_files():
         for entry_id, raw in read_file(path).items():
-            loaded[entry_id] = _entry(entry_id, raw)
+            loaded[entry_id] = _entry(entry_id, raw, path.stem)
     return loaded
 
 
