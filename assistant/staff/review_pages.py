@@ -27,7 +27,8 @@ NOT_YOURS = "Deze gemeente bestaat niet, of is niet de uwe."
 
 
 class Books:
-    """Builds a book once per municipality and version of its data (about 1.5 s), then reuses it."""
+    """Builds a book once per municipality, version of its data and day, then reuses it: every
+    sign-off and overview compares against the same fingerprints."""
 
     def __init__(self, local: LocalData) -> None:
         self.local = local
