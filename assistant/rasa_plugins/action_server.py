@@ -6,34 +6,43 @@ on a municipality's list. This server runs the same actions (package `actions`),
 
 - listens on 127.0.0.1 unless WEGWIJZER_ACTIONS_HOST says otherwise (an internal network);
 - answers /webhook and /actions only with `Authorization: Bearer <WEGWIJZER_ACTION_SECRET>`,
-  the header the Rasa server sends (endpoints.yml); /health stays open and says nothing.
+  the header the Rasa server sends (endpoints.yml); /health stays open and says nothing;
+- answers /metrics (Prometheus) only with `Authorization: Bearer <WEGWIJZER_METRICS_TOKEN>`, never
+  with the action secret (Prometheus must not be able to run actions), and not at all while that
+  token is empty: calls, time and errors per action (assistant/rasa_plugins/metrics.py);
+- logs masked, as JSON lines with WEGWIJZER_LOG_FORMAT=json (assistant/log_format.py).
 
     python -m assistant.rasa_plugins.action_server --port 5055   (`./wegwijzer start` does this)
 """
 
 import argparse
-import hmac
+import json
 import logging
-from typing import Optional
+import time
+import zlib
+from typing import Any, Collection, Optional
 
 from rasa_sdk import utils
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import log_privacy
+from assistant import log_format
+from assistant.rasa_plugins import metrics
 from assistant.runtime.quiet import silence_library_warnings
 from assistant.settings import ACTION_SECRET, ACTIONS_HOST, ACTIONS_PORT
 
 MIN_SECRET_LENGTH = 32
 OPEN_PATHS = ("/health",)
+OWN_TOKEN_PATHS = (metrics.METRICS_PATH,)  # closed by their own token, not by the action secret
+WEBHOOK_PATH = "/webhook"
 logger = logging.getLogger(__name__)
 
 
 def is_authorised(authorization: Optional[str], secret: str) -> bool:
     """The request carries the shared secret as a bearer token (compared in constant time)."""
-    scheme, _, token = (authorization or "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), secret.encode())
+    return metrics.bearer_matches(authorization, secret)
 
 
 def secret_from_environment() -> str:
@@ -57,12 +66,53 @@ def closed_app(secret: str) -> Sanic:
 
     @app.on_request
     async def require_secret(request: Request) -> Optional[HTTPResponse]:
-        if request.path in OPEN_PATHS or is_authorised(request.headers.get("Authorization"), secret):
+        if request.path in OPEN_PATHS + OWN_TOKEN_PATHS:
+            return None
+        if is_authorised(request.headers.get("Authorization"), secret):
             return None
         logger.warning("Action server: a request to %s without the shared secret was refused", request.path)
         return response.json({"error": "the shared secret is missing or wrong"}, status=401)
 
+    count_action_calls(app, registered_actions())
+    metrics.add_metrics_route(app, metrics.ACTIONS)
     return app
+
+
+def registered_actions() -> Collection[str]:
+    """The names of the actions this server runs: the only values of the metrics' action label."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return frozenset(executor.actions)
+
+
+def count_action_calls(app: Sanic, known: Collection[str]) -> None:
+    """Counts and times each authorised /webhook call by action; a 5xx answer is an error. Added
+    after require_secret, so that a refused request is no call."""
+
+    @app.on_request
+    async def start_clock(request: Request) -> None:
+        # Sanic runs the request middleware again before an exception handler: keep the first time.
+        if request.path == WEBHOOK_PATH and not hasattr(request.ctx, "started"):
+            request.ctx.started = time.perf_counter()
+
+    @app.on_response
+    async def count_call(request: Request, answer: HTTPResponse) -> None:
+        started = getattr(request.ctx, "started", None)
+        if started is not None:
+            action = metrics.action_label(called_action(request), known)
+            metrics.count_action_call(action, time.perf_counter() - started, answer.status >= 500)
+
+
+def called_action(request: Request) -> Any:
+    """The action a /webhook request asks for (its body's "next_action"), or None."""
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":  # as rasa-sdk reads it
+            return json.loads(zlib.decompress(request.body)).get("next_action")
+        return (request.json or {}).get("next_action")
+    except (ValueError, AttributeError, zlib.error, SanicException):
+        return None
 
 
 def main() -> None:
@@ -75,7 +125,7 @@ def main() -> None:
     # Slots the validators fill in read_reply need no validate_<slot>: rasa-sdk says so every turn.
     logging.getLogger("rasa_sdk.forms").setLevel(logging.ERROR)
     silence_library_warnings()
-    log_privacy.install()
+    log_format.install(log_format.ACTIONS)
     host = ACTIONS_HOST.get()
     app = closed_app(secret_from_environment())
     logger.info("Action server on http://%s:%s (shared secret required)", host, port)

@@ -7,7 +7,11 @@ logging:
   Source writes them as they are. A processor in front replaces their values here.
 - Structured tracebacks are written without frame locals (they held the message itself).
 - Every log handler gets assistant.log_privacy's filter: personal data masked in whatever
-  else is written, warnings included.
+  else is written, warnings included; with WEGWIJZER_LOG_FORMAT=json every handler writes JSON
+  lines (assistant/log_format.py), Rasa's structured events as a message with fields.
+
+install() runs again once Rasa's Sanic app exists (assistant/rasa_plugins/rasa_server.py): Sanic's
+loggers get their handlers only then.
 """
 
 from typing import Any, Dict
@@ -16,7 +20,7 @@ import structlog
 from structlog.processors import ExceptionRenderer
 from structlog.tracebacks import ExceptionDictTransformer
 
-from assistant import log_privacy
+from assistant import log_format
 from assistant.privacy import redact
 
 # Rasa's own list of the event keys that may hold what a resident typed (rasa.utils.log_utils).
@@ -73,7 +77,7 @@ def install() -> None:
     processors = [_without_locals(processor) for processor in structlog.get_config()["processors"]]
     if hide_resident_text not in processors:
         structlog.configure(processors=[hide_resident_text, *processors])
-    log_privacy.install()
+    log_format.install(log_format.RASA)
 
 
 install()

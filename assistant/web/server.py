@@ -5,7 +5,8 @@ so nothing new to install or learn) in a process of its own: `python -m assistan
 and watched by `./wegwijzer start` beside the Rasa server and the action server.
 
 Every answer carries a strict Content-Security-Policy; nothing outside assistant/web/public is
-served, and no directory is listed. The server logs no requests: paths may hold references.
+served, and no directory is listed. The server logs no requests: paths may hold references. Its
+log is masked like every process's (assistant/log_format.py: JSON lines with WEGWIJZER_LOG_FORMAT=json).
 """
 
 import logging
@@ -24,6 +25,7 @@ from sanic.exceptions import MethodNotSupported, NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import log_format
 from assistant.content import municipal_directory
 from assistant.conversations.store import ConversationLog
 from assistant.helpdesk.admin import PREFIX as ADMIN_PREFIX
@@ -104,6 +106,12 @@ def create_app(rasa_url: str, directory: Path = WEB_PUBLIC_DIR) -> Sanic:
         if is_admin_path(request.path):  # TRACE, which Sanic does not route: the API answers in JSON
             return await admin_api(request)
         return response.text("Dat kan hier niet.", status=405, headers={"Allow": "GET, HEAD"})
+
+    @app.listener("before_server_start")
+    async def masked_logs(*_: object) -> None:
+        """Once the server runs (not when a test builds the app), every handler masks, as JSON lines
+        with WEGWIJZER_LOG_FORMAT=json: Sanic's own loggers got their handlers with the app."""
+        log_format.install(log_format.WEB)
 
     return app
 
