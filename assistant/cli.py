@@ -1,6 +1,8 @@
 """Wegwijzer's command line: `./wegwijzer start` and `./wegwijzer test` (see README.md).
 
-start              prepare, train if needed, run the assistant with its demo page
+start              prepare, train if needed, run the assistant with its demo page;
+                   `start --replicas 2 --database postgresql://... --redis redis://...`: the
+                   production profile, several Rasa servers behind HAProxy
 test               prepare, validate the data, run unit tests, train if needed, run the
                    test stories, the end-to-end tests and the widget tests (headless Chromium)
 prepare            build the spaCy pipeline and the municipal directory
@@ -37,16 +39,21 @@ from assistant.content.override_checks import coverage_report, override_store
 from assistant.flows.dialogue import rules_yaml
 from assistant.review.book_file import main as book_command
 from assistant.review.scenarios import main as scenarios_command
+from assistant.runtime.load_balancer import ensure_haproxy, kubernetes_config_map
 from assistant.runtime.model import ensure_model
+from assistant.runtime.production import Layout, Production, problems, start_production, wait_until_serving
 from assistant.runtime.servers import Ports, ProcessSpec, quiet_environment, start_processes, wait_until_ready
 from assistant.runtime.spacy_model import build_pipeline
 from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
 from assistant.settings import (
+    DATABASE_URL,
     DIRECTORY_URL,
     GENERATED_KNOWLEDGE_FILE,
     GENERATED_LOOKUP_FILE,
     GENERATED_RULES_FILE,
+    KUBERNETES_BALANCER_FILE,
     PROJECT_ROOT,
+    REDIS_URL,
     REFRESHED_REGISTER_FILE,
     TODAY,
     VAR_DIR,
@@ -73,12 +80,13 @@ def prepare() -> None:
 
 
 def generate() -> None:
-    """Write every generated file: the flows' rules, the municipality lookup table and the
-    knowledge base's training data."""
+    """Write every generated file: the flows' rules, the municipality lookup table, the
+    knowledge base's training data and the balancer's configuration for Kubernetes."""
     outputs = {
         GENERATED_RULES_FILE: rules_yaml(),
         GENERATED_LOOKUP_FILE: lookup_yaml(municipal_directory.load()),
         GENERATED_KNOWLEDGE_FILE: training_data_yaml(),
+        KUBERNETES_BALANCER_FILE: kubernetes_config_map(),
     }
     for path, text in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,30 +127,32 @@ def _preview_notice() -> str:
     return f"  PREVIEW: the assistant answers as on {day.isoformat()} ({TODAY.name}); not for residents.\n"
 
 
-def start() -> None:
+def start(production: Optional[Production] = None) -> None:
+    """The embedded default (one Rasa server, SQLite), or with `production` several behind a balancer."""
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started in the background
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops the servers too, like Ctrl-C
     preview = _preview_notice()
+    if production:
+        _stop_unless_ready_for(production)
     prepare()
     model = ensure_model()
     ports = Ports()
-    print("Starting the action server and the Rasa server (about a minute)...")
-    running = start_processes(model, ports)
+    if production:
+        print(f"Starting {production.replicas} Rasa servers, the action server, the web server and HAProxy...")
+        layout = Layout.free(production.replicas)
+        running = start_production(model, ports, production, layout, VAR_DIR / "production")
+    else:
+        print("Starting the action server and the Rasa server (about a minute)...")
+        running = start_processes(model, ports)
     try:
-        wait_until_ready(running, ports)
-        web_server = ProcessSpec("web server", web_command(ports.web, f"http://localhost:{ports.rasa}"), environment())
-        running.start(web_server)
-        wait_for_web(f"http://localhost:{ports.web}", running.processes[-1])
-        print(
-            f"\nWegwijzer is ready.\n"
-            f"  Demo page:     http://localhost:{ports.web}/\n"
-            f"  Staff app:     http://localhost:{ports.web}/beheer/ (accounts: ./wegwijzer staff add)\n"
-            f"  REST channel:  http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
-            f"  Socket.io:     http://localhost:{ports.rasa}/socket.io\n"
-            f"{preview}"
-            f"Press Ctrl-C to stop.",
-            flush=True,
-        )
+        if production:
+            wait_until_serving(running, ports, layout)
+        else:
+            wait_until_ready(running, ports)
+            web = web_command(ports.web, f"http://localhost:{ports.rasa}")
+            running.start(ProcessSpec("web server", web, environment()))
+            wait_for_web(f"http://localhost:{ports.web}", running.processes[-1])
+        print(_ready_text(ports, production, preview), flush=True)
         while True:  # a server that stops is started again, with a growing delay if it keeps stopping
             for line in running.restart_crashed():
                 print(line, file=sys.stderr, flush=True)
@@ -151,6 +161,40 @@ def start() -> None:
         print("\nStopping Wegwijzer...")
     finally:
         running.stop()
+
+
+def _stop_unless_ready_for(production: Production) -> None:
+    """Says what is missing (HAProxy, PostgreSQL, Redis) and stops; else every store goes to the database."""
+    missing = problems(production)
+    if missing:
+        print(
+            "The production profile cannot start:",
+            *(f"  - {problem}" for problem in missing),
+            sep="\n",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    DATABASE_URL.use(production.database_url)  # prepare() builds the directory there
+    REDIS_URL.use(production.redis_url)
+
+
+def _ready_text(ports: Ports, production: Optional[Production], preview: str) -> str:
+    layout = ""
+    if production:
+        layout = (
+            f"  Behind HAProxy: {production.replicas} Rasa servers, the action server and the web server;\n"
+            f"  every store in PostgreSQL, the conversation locks in Redis (logs in var/production/).\n"
+        )
+    return (
+        f"\nWegwijzer is ready.\n"
+        f"{layout}"
+        f"  Demo page:     http://localhost:{ports.web}/\n"
+        f"  Staff app:     http://localhost:{ports.web}/beheer/ (accounts: ./wegwijzer staff add)\n"
+        f"  REST channel:  http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
+        f"  Socket.io:     http://localhost:{ports.rasa}/socket.io\n"
+        f"{preview}"
+        f"Press Ctrl-C to stop."
+    )
 
 
 def _run(step: str, command: List[str]) -> None:
@@ -165,6 +209,7 @@ def test() -> None:
     prepare()
     ensure_chromium()
     ensure_npm_packages()
+    ensure_haproxy()
     rasa, python = str(VENV_BIN / "rasa"), str(VENV_BIN / "python")
     _run("Lint (ruff, settings in pyproject.toml)", [str(VENV_BIN / "ruff"), "check", "."])
     _run("Format (ruff)", [str(VENV_BIN / "ruff"), "format", "--check", "."])
@@ -195,7 +240,7 @@ def refresh_directory(url: str, allow_fewer: bool) -> None:
 
 
 COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
-    "start": lambda _: start(),
+    "start": lambda arguments: start(_production(arguments)),
     "test": lambda _: test(),
     "prepare": lambda _: prepare(),
     "generate": lambda _: generate(),
@@ -206,6 +251,12 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace], None]] = {
 }
 
 
+def _production(arguments: argparse.Namespace) -> Optional[Production]:
+    if arguments.replicas is None:
+        return None
+    return Production(arguments.replicas, arguments.database or DATABASE_URL.get(), arguments.redis or REDIS_URL.get())
+
+
 def main() -> None:
     own_options = {"staff": staff_command, "gespreksboek": book_command, "scenarios": scenarios_command}
     if sys.argv[1:2] and sys.argv[1] in own_options:  # commands with options of their own: `staff --help`
@@ -214,6 +265,11 @@ def main() -> None:
         prog="wegwijzer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("command", choices=[*COMMANDS, "staff", "gespreksboek", "scenarios"])
+    parser.add_argument(
+        "--replicas", type=int, help="start: this many Rasa servers behind HAProxy, with PostgreSQL and Redis"
+    )
+    parser.add_argument("--database", help=f"start --replicas: PostgreSQL's URL (else ${DATABASE_URL.name})")
+    parser.add_argument("--redis", help=f"start --replicas: Redis's URL (else ${REDIS_URL.name})")
     parser.add_argument("--url", default=LIVE_URL, help="refresh-directory: where to download the register export")
     parser.add_argument(
         "--allow-fewer", action="store_true", help="refresh-directory: accept fewer municipalities than now"

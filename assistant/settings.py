@@ -10,7 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent  # rasa, pytest: beside the Python that runs us
@@ -26,6 +26,7 @@ ENDPOINTS_FILE = PROJECT_ROOT / "endpoints.yml"
 GENERATED_RULES_FILE = DATA_DIR / "rules" / "generated" / "flows.yml"
 GENERATED_LOOKUP_FILE = DATA_DIR / "nlu" / "generated" / "lookup_gemeente.yml"
 GENERATED_KNOWLEDGE_FILE = DATA_DIR / "nlu" / "generated" / "knowledge.yml"
+KUBERNETES_BALANCER_FILE = PROJECT_ROOT / "deploy" / "kubernetes" / "balancer-config.yaml"
 # Our own NLU component: its code is a training input like config.yml.
 KNOWLEDGE_SELECTOR_FILE = PROJECT_ROOT / "assistant" / "rasa_plugins" / "knowledge_selector.py"
 
@@ -54,12 +55,18 @@ class Variable:
     name: str
     default: str
     meaning: str
+    shared: Optional["Variable"] = None  # read when this one is not set: DATABASE_URL for each store
 
     def get(self) -> str:
-        return os.environ.get(self.name, self.default).strip() or self.default
+        own = os.environ.get(self.name, "").strip()
+        return own or (self.shared.get() if self.shared else "") or self.default
 
     def number(self) -> int:
         return int(self.get())
+
+    def use(self, value: str) -> None:
+        """Set it for this process and the ones it starts."""
+        os.environ[self.name] = value
 
 
 RASA_PORT = Variable("WEGWIJZER_RASA_PORT", "5005", "the Rasa server: REST and socket.io")
@@ -68,6 +75,9 @@ WEB_PORT = Variable("WEGWIJZER_WEB_PORT", "8080", "the demo pages, the widget an
 ACTIONS_HOST = Variable(
     "WEGWIJZER_ACTIONS_HOST", "127.0.0.1", "where the action server listens (an internal network in production)"
 )
+WEB_HOST = Variable(
+    "WEGWIJZER_WEB_HOST", "127.0.0.1", "where the web server listens (0.0.0.0 in a container, behind a proxy)"
+)
 ACTION_URL = Variable("WEGWIJZER_ACTION_URL", "", "the action server's webhook, for the Rasa server (set by start)")
 ACTION_SECRET = Variable(
     "WEGWIJZER_ACTION_SECRET", "", "shared by the Rasa server and the action server (new per run when empty)"
@@ -75,20 +85,42 @@ ACTION_SECRET = Variable(
 ALLOWED_ORIGINS = Variable(
     "WEGWIJZER_ALLOWED_ORIGINS", "", "the municipalities' sites whose pages may talk to Rasa, space-separated"
 )
-TRACKER_DB = Variable("WEGWIJZER_TRACKER_DB", "var/tracker.db", "the conversation store (SQLite file)")
+DATABASE_URL = Variable(
+    "WEGWIJZER_DATABASE_URL",
+    "",
+    "one database for every store below, e.g. postgresql://user@host/wegwijzer; a store's own variable wins",
+)
+TRACKER_DB = Variable(
+    "WEGWIJZER_TRACKER_DB", "var/tracker.db", "the conversation store: a SQLite file, or a database URL", DATABASE_URL
+)
 DIRECTORY_URL = Variable(
-    "WEGWIJZER_DIRECTORY_URL", f"sqlite:///{VAR_DIR / 'directory.db'}", "the municipal directory's database"
+    "WEGWIJZER_DIRECTORY_URL",
+    f"sqlite:///{VAR_DIR / 'directory.db'}",
+    "the municipal directory's database",
+    DATABASE_URL,
 )
 CALLBACK_URL = Variable(
     "WEGWIJZER_CALLBACK_URL",
     f"sqlite:///{VAR_DIR / 'callbacks.db'}",
     "the helpdesk's database: callback requests, chats",
+    DATABASE_URL,
 )
 CALLBACK_KEY = Variable(
     "WEGWIJZER_CALLBACK_KEY", "", "the Fernet key that seals callback requests (else var/callback.key)"
 )
 CALLBACK_KEY_FILE = VAR_DIR / "callback.key"
-STAFF_URL = Variable("WEGWIJZER_STAFF_URL", f"sqlite:///{VAR_DIR / 'staff.db'}", "the staff accounts' database")
+STAFF_URL = Variable(
+    "WEGWIJZER_STAFF_URL", f"sqlite:///{VAR_DIR / 'staff.db'}", "the staff accounts' database", DATABASE_URL
+)
+REDIS_URL = Variable(
+    "WEGWIJZER_REDIS_URL",
+    "",
+    "the Redis lock store, needed by more than one Rasa server, e.g. redis://127.0.0.1:6379/0 (empty: locks in memory)",
+)
+METRICS_TOKEN = Variable(
+    "WEGWIJZER_METRICS_TOKEN", "", "the bearer token Prometheus shows to read /metrics (closed while empty)"
+)
+LOG_FORMAT = Variable("WEGWIJZER_LOG_FORMAT", "text", "text, or json: one JSON object per line, masked like the rest")
 TEST_POSTGRES = Variable(
     "WEGWIJZER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres", "the PostgreSQL server the tests use"
 )
@@ -98,14 +130,19 @@ VARIABLES = (
     ACTIONS_PORT,
     WEB_PORT,
     ACTIONS_HOST,
+    WEB_HOST,
     ACTION_URL,
     ACTION_SECRET,
     ALLOWED_ORIGINS,
+    DATABASE_URL,
     TRACKER_DB,
     DIRECTORY_URL,
     CALLBACK_URL,
     CALLBACK_KEY,
     STAFF_URL,
+    REDIS_URL,
+    METRICS_TOKEN,
+    LOG_FORMAT,
     TEST_POSTGRES,
     TODAY,
 )
@@ -118,11 +155,18 @@ def make_sqlite_folder(url: str) -> None:
         Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
 
-def conversation_store_url() -> str:
-    """The conversation store's database (TRACKER_DB, relative to the project), for those who
-    read it beside the Rasa server: the conversation log of the staff app."""
-    path = Path(TRACKER_DB.get())
+def database_url(file_or_url: str) -> str:
+    """A database URL as it is; a SQLite file (relative to the project) as its URL."""
+    if "://" in file_or_url:
+        return file_or_url
+    path = Path(file_or_url)
     return f"sqlite:///{path if path.is_absolute() else PROJECT_ROOT / path}"
+
+
+def conversation_store_url() -> str:
+    """The conversation store's database (TRACKER_DB) as a URL: for the Rasa server, and for
+    those who read the store beside it, such as the conversation log of the staff app."""
+    return database_url(TRACKER_DB.get())
 
 
 # Switches that make libraries print less at start (TensorFlow's C++ log, SQLAlchemy 2.0 notices,

@@ -21,7 +21,15 @@ from assistant import clock
 from assistant.content.override_checks import override_rules
 from assistant.runtime.model import ensure_model
 from assistant.runtime.servers import Ports, Running, start_processes, wait_until_ready
-from assistant.settings import ALLOWED_ORIGINS, CALLBACK_KEY, CALLBACK_URL, DIRECTORY_URL, TEST_POSTGRES, TODAY
+from assistant.settings import (
+    ALLOWED_ORIGINS,
+    CALLBACK_KEY,
+    CALLBACK_URL,
+    DIRECTORY_URL,
+    METRICS_TOKEN,
+    TEST_POSTGRES,
+    TODAY,
+)
 from municipalities.aliases import load_aliases
 from municipalities.directory import Directory
 from municipalities.importer import REGISTER_CSV, import_directory, read_postcodes, read_register
@@ -32,6 +40,7 @@ from tests.support.resident import Say, resident
 
 CALLBACK_VARIABLES = (CALLBACK_URL.name, CALLBACK_KEY.name)
 POSTGRES_SERVER = TEST_POSTGRES.get()
+SERVERS_METRICS_TOKEN = "metrics-token-for-the-tests-" + "0" * 16
 
 
 def _clear_services_cache() -> None:
@@ -153,10 +162,11 @@ def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
     tmp = tmp_path_factory.mktemp("e2e")
     callback_url, callback_key = f"sqlite:///{tmp / 'callbacks.db'}", Fernet.generate_key().decode()
     # The widget tests serve pages on free ports of localhost: those origins may call Rasa.
-    origins = {ALLOWED_ORIGINS.name: r"http://localhost:\d+"}
+    # The metrics token lets tests read /metrics of both servers.
+    settings = {ALLOWED_ORIGINS.name: r"http://localhost:\d+", METRICS_TOKEN.name: SERVERS_METRICS_TOKEN}
     with (
         environment(dict(zip(CALLBACK_VARIABLES, (callback_url, callback_key)))),
-        running_servers(tmp, origins) as started,
+        running_servers(tmp, settings) as started,
     ):
         ports = started.ports
         yield {
@@ -166,6 +176,7 @@ def servers(tmp_path_factory, directory_url) -> Iterator[Dict]:
             "callback_url": callback_url,
             "callback_key": callback_key.encode(),
             "callback_db": tmp / "callbacks.db",
+            "metrics_token": SERVERS_METRICS_TOKEN,
         }
 
 
@@ -194,6 +205,7 @@ def chat(servers) -> Say:
 MARKERS_BY_FOLDER = {
     "e2e": ("servers",),
     "reliability": ("servers",),
+    "scale_out": ("servers",),
     "widget": ("servers", "chromium"),
     "staff_pages": ("chromium",),
 }

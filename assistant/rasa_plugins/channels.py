@@ -11,7 +11,11 @@ or the tracker store see a message, and one fix for socket.io.
 - Both: a turn always ends with an answer. When the action server does not answer its health
   check (down, or hung), the resident hears at once that something went wrong and whom to
   call; a turn that takes longer than TURN_TIMEOUT, fails, or gives no message at all ends
-  with the same kind message, never with silence.
+  with the same kind message, never with silence. So does a turn whose conversation lock cannot be
+  taken (the Redis lock store unreachable).
+- Both: every turn is counted and timed for /metrics (assistant/rasa_plugins/metrics.py), a
+  fault message with its cause (timeout, store, lock, action_server, error, silent), and every
+  refused message with its reason.
 - Socket.io: while an employee of the helpdesk has the conversation (a handover, Rasa paused),
   Rasa keeps the resident's messages and answers nothing: no fault message then. While the resident
   waits, each message is acknowledged; "Stoppen met wachten" ends the wait. The employee's messages
@@ -36,6 +40,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.core.lock_store import LockError
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -47,8 +53,12 @@ from assistant.conversations.feedback import read_feedback
 from assistant.conversations.store import ConversationLog
 from assistant.conversations.turns import EMPLOYEE
 from assistant.flows.handover import STOP_WAITING, HandoverReply
+from assistant.flows.session_start import METADATA_KEY
 from assistant.helpdesk.handovers import WAITING, Handover, HandoverStore
-from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+from assistant.rasa_plugins import (
+    metrics,
+    rasa_logging,  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+)
 from assistant.rasa_plugins.handover_delivery import HandoverDelivery
 from assistant.rasa_plugins.limits import (
     MAX_MESSAGE_LENGTH,
@@ -65,6 +75,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SOCKETIO_MAX_BYTES = 4 * MAX_REQUEST_BYTES  # a socket.io packet larger than this closes the connection
 TURN_TIMEOUT = 20.0  # seconds for one turn; Rasa would wait up to 5 minutes for a hung action server
 HEALTH_TIMEOUT = 1.0  # seconds for the action server's health check: a hung server fails it
+LOCK_ERRORS = (RedisError, LockError)  # the conversation's lock could not be taken: Redis unreachable
 
 
 class ActionServerHealth:
@@ -134,20 +145,44 @@ async def answer_surely(
     """Runs the turn, bounded in time; a turn that cannot run or gives no message ends with
     the kind fault message. `sent` counts the messages the turn sent so far; `withdraw` takes
     back those not yet delivered, when the conversation store failed (an answer from a
-    conversation that could not be read, or a turn that could not be kept)."""
-    store_failed = False
-    if await ACTION_SERVER.is_up():
-        try:
-            await asyncio.wait_for(on_new_message(user_message), TURN_TIMEOUT)
-        except asyncio.TimeoutError:
-            logger.error("A turn took longer than %s s and was stopped", TURN_TIMEOUT)
-        except StoreUnavailable:
-            withdraw()
-            store_failed = True
-        except Exception as error:  # noqa: BLE001 - any fault ends in the kind answer; logged without the message
-            logger.error("A turn failed: %s", type(error).__name__)
-    if store_failed or sent() == 0:
-        await user_message.output_channel.send_text_message(user_message.sender_id, fault_reply(user_message.metadata))
+    conversation that could not be read, or a turn that could not be kept). Counted and timed
+    for /metrics, with the cause of a fault message."""
+    preset = (user_message.metadata or {}).get(METADATA_KEY)
+    with metrics.turn_measured(user_message.input_channel or metrics.UNKNOWN, preset) as turn:
+        fault = await run_turn(on_new_message, user_message, withdraw)
+        if fault != metrics.STORE and sent() > 0:
+            fault = None  # the resident has an answer; a timeout after it needs no apology
+        elif fault is None:
+            fault = metrics.SILENT
+        if fault:
+            turn.fault = fault
+            await user_message.output_channel.send_text_message(
+                user_message.sender_id, fault_reply(user_message.metadata)
+            )
+
+
+async def run_turn(
+    on_new_message: OnNewMessage, user_message: UserMessage, withdraw: Callable[[], None]
+) -> Optional[str]:
+    """The turn, when the action server is up; the kind of fault that stopped it (metrics'
+    FAULT_KINDS), or None. Logged without the message."""
+    if not await ACTION_SERVER.is_up():
+        return metrics.ACTION_SERVER
+    try:
+        await asyncio.wait_for(on_new_message(user_message), TURN_TIMEOUT)
+    except asyncio.TimeoutError:
+        logger.error("A turn took longer than %s s and was stopped", TURN_TIMEOUT)
+        return metrics.TIMEOUT
+    except StoreUnavailable:
+        withdraw()
+        return metrics.STORE
+    except LOCK_ERRORS as error:
+        logger.error("The lock store could not be reached: %s", type(error).__name__)
+        return metrics.LOCK
+    except Exception as error:  # noqa: BLE001 - any fault ends in the kind answer
+        logger.error("A turn failed: %s", type(error).__name__)
+        return metrics.ERROR
+    return None
 
 
 def readable(text: Any) -> Any:
@@ -171,6 +206,7 @@ def refusal_reply(text: Any) -> Optional[str]:
     if refusal is None:
         return None
     logger.info("Message not passed on: %s (%s characters)", refusal.value, len(text) if isinstance(text, str) else "-")
+    metrics.count_refusal(refusal.value)
     return message(f"invoer_{refusal.value}", maximum_tekens=str(MAX_MESSAGE_LENGTH))
 
 

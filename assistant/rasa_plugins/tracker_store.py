@@ -4,7 +4,9 @@ Configured in endpoints.yml. Works with SQLite (default) and PostgreSQL. Rasa re
 stored events back each turn, so the masked text is all that lives on after a turn.
 
 After each turn, the turn is added to the conversation log (assistant/conversations/store.py)
-in the same database, for the staff app; expired conversations are wiped there too.
+in the same database, for the staff app; expired conversations are wiped there too. Its messages
+not understood and its chats with an employee are counted for /metrics under the conversation's
+municipality (assistant/rasa_plugins/metrics.py), which the running turn's count takes over.
 
 The callback form keeps its answers sealed (assistant.helpdesk.callbacks.seal) in its slots; what
 a resident types while that form asks for a name, phone number or question is hidden
@@ -36,8 +38,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.content.municipal_directory import municipality_code
 from assistant.conversations.store import ConversationLog
+from assistant.flows.gemeente import GEMEENTE
 from assistant.privacy import REQUESTED_SLOT, protect_events
-from assistant.rasa_plugins import rasa_logging  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+from assistant.rasa_plugins import (
+    metrics,
+    rasa_logging,  # noqa: F401 - keeps what residents type out of the Rasa server's logs
+)
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = (0.2, 0.5, 1.0)  # seconds between attempts: about 2 s in all, besides SQLite's busy wait
@@ -135,15 +141,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             tracker.update(ActiveLoop(None))
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await super().save(tracker)
-        self._log_turn(tracker.sender_id, tracker.is_paused())
+        self._log_turn(tracker.sender_id, tracker.is_paused(), tracker.get_slot(GEMEENTE))
         if time.monotonic() >= self._next_check:
             self._next_check = time.monotonic() + CHECK_EVERY
             self.delete_expired_conversations()
 
-    def _log_turn(self, sender_id: str, paused: bool) -> None:
-        """The turn in the conversation log for the staff app. The turn itself is stored already:
+    def _log_turn(self, sender_id: str, paused: bool, municipality: Optional[str] = None) -> None:
+        """The turn in the conversation log for the staff app, and its fallbacks and handovers in
+        /metrics under `municipality` (the slot: an official name). The turn itself is stored already:
         a log that cannot be written costs a line in the figures, not the resident's answer."""
         events = self._stored.pop(sender_id, [])
+        metrics.count_saved_events(events, paused, municipality)
         try:
             self.log.record(sender_id, events, municipality_code, paused)
         except sa.exc.SQLAlchemyError as error:

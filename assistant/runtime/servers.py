@@ -22,8 +22,10 @@ from assistant.settings import (
     PROJECT_ROOT,
     QUIET_LIBRARIES,
     RASA_PORT,
+    REDIS_URL,
     TRACKER_DB,
     WEB_PORT,
+    database_url,
     environment,
 )
 
@@ -62,7 +64,8 @@ def quiet_environment(
         **{
             ACTION_URL.name: f"http://localhost:{actions_port}/webhook",
             ACTION_SECRET.name: secret or action_secret(),
-            TRACKER_DB.name: tracker_db or TRACKER_DB.get(),
+            TRACKER_DB.name: database_url(tracker_db or TRACKER_DB.get()),
+            REDIS_URL.name: REDIS_URL.get(),  # endpoints.yml names it: empty keeps the locks in memory
             **QUIET_LIBRARIES,
         }
     )
@@ -162,17 +165,26 @@ def allowed_origins(web_port: int) -> List[str]:
     return [f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}", *ALLOWED_ORIGINS.get().split()]
 
 
+def action_server_command(port: int) -> List[str]:
+    return [sys.executable, "-m", "assistant.rasa_plugins.action_server", "--port", str(port)]
+
+
+def rasa_server_command(model: Path, port: int, web_port: int) -> List[str]:
+    """A Rasa server with the REST and socket.io channels, for pages served on `web_port`."""
+    command = [sys.executable, "-m", "assistant.rasa_plugins.rasa_server", "run", "--model", str(model)]
+    command += ["--port", str(port), "--credentials", str(CREDENTIALS_FILE), "--endpoints", str(ENDPOINTS_FILE)]
+    return command + ["--cors", *allowed_origins(web_port)]
+
+
 def start_processes(
     model: Path, ports: Ports, tracker_db: Optional[str] = None, log_dir: Optional[Path] = None
 ) -> Running:
     """Start the action server and the Rasa server (REST and socket.io channels)."""
     env = quiet_environment(tracker_db, ports.actions)  # one environment, so one secret, for both
-    action_server = [sys.executable, "-m", "assistant.rasa_plugins.action_server", "--port", str(ports.actions)]
-    rasa_server = [sys.executable, "-m", "assistant.rasa_plugins.rasa_server", "run", "--model", str(model)]
-    rasa_server += ["--port", str(ports.rasa)]
-    rasa_server += ["--credentials", str(CREDENTIALS_FILE), "--endpoints", str(ENDPOINTS_FILE)]
-    rasa_server += ["--cors", *allowed_origins(ports.web)]
-    commands = {"action server": ("actions.log", action_server), "Rasa server": ("rasa.log", rasa_server)}
+    commands = {
+        "action server": ("actions.log", action_server_command(ports.actions)),
+        "Rasa server": ("rasa.log", rasa_server_command(model, ports.rasa, ports.web)),
+    }
     running = Running()
     for name, (log, command) in commands.items():
         running.start(ProcessSpec(name, command, env, log_dir / log if log_dir else None))
@@ -181,7 +193,12 @@ def start_processes(
 
 def wait_until_ready(running: Running, ports: Ports, timeout: float = STARTUP_TIMEOUT) -> None:
     """Wait until both servers answer; raise if one exits or time runs out."""
-    urls = [f"http://localhost:{ports.actions}/health", f"http://localhost:{ports.rasa}/"]
+    wait_for_urls(running, [f"http://localhost:{ports.actions}/health", f"http://localhost:{ports.rasa}/"], timeout)
+
+
+def wait_for_urls(running: Running, urls: List[str], timeout: float = STARTUP_TIMEOUT) -> None:
+    """Wait until each URL answers; raise if a process exits or time runs out."""
+    urls = list(urls)
     deadline = time.monotonic() + timeout
     while urls:
         for process in running.processes:

@@ -1,4 +1,4 @@
-"""What the widget tests need beside the Python packages: Debian's Chromium (Playwright drives
+"""What the tests need beside the Python packages: Debian's Chromium (Playwright drives
 it; no browser is downloaded) and the npm packages in assistant/web (axe-core), from the lock file."""
 
 import os
@@ -13,7 +13,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 WEB_PACKAGES = WEB_DIR
 
 
-def _apt_install(package: str) -> bool:
+def apt_install(package: str) -> bool:
     """Install a Debian package when we may (root with apt-get); False when we may not or it failed."""
     if not shutil.which("apt-get") or os.geteuid() != 0:
         return False
@@ -35,7 +35,7 @@ def _stop(problem: str) -> None:
 
 
 def ensure_chromium() -> None:
-    if not CHROMIUM.exists() and not _apt_install("chromium"):
+    if not CHROMIUM.exists() and not apt_install("chromium"):
         _stop(f"The widget tests need Chromium at {CHROMIUM}. Install it as root: apt-get install -y chromium")
 
 
@@ -43,7 +43,7 @@ def ensure_npm_packages() -> None:
     """`npm ci` from assistant/web/package-lock.json when node_modules is missing."""
     if (WEB_PACKAGES / "node_modules").is_dir():
         return
-    if not shutil.which("npm") and not _apt_install("npm"):
+    if not shutil.which("npm") and not apt_install("npm"):
         _stop("The widget tests need npm for axe-core. Install Node.js and npm, e.g.: apt-get install -y npm")
     print("Installing the widget's npm packages (npm ci in assistant/web) ...", flush=True)
     if subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB_PACKAGES).returncode != 0:

@@ -5,7 +5,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from assistant.settings import WEB_PUBLIC_DIR
+from assistant.settings import WEB_HOST, WEB_PUBLIC_DIR
 from assistant.web.server import create_app
 
 
@@ -18,7 +18,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     app = create_app(arguments.rasa_url, arguments.public)
     app.config.MOTD = False
-    app.run(host="127.0.0.1", port=arguments.port, access_log=False, workers=1)
+    app.run(host=WEB_HOST.get(), port=arguments.port, access_log=False, workers=1)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ def health(servers) -> requests.Response:
 def test_a_locked_store_is_said_and_the_flow_goes_on_afterwards(own_servers):
     sender = f"store-{uuid.uuid4().hex[:8]}"
     assert "Voor welke hulp" in say(own_servers, sender, "/eigen_bijdrage_check")
-    database = Path(own_servers.running.specs[0].env["WEGWIJZER_TRACKER_DB"])
+    database = Path(own_servers.running.specs[0].env["WEGWIJZER_TRACKER_DB"].removeprefix("sqlite:///"))
     locker = sqlite3.connect(database, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     try:

@@ -4,7 +4,7 @@ messages, and other events (feedback). For tests/e2e and tests/reliability."""
 import asyncio
 import uuid
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncIterator, Dict, List, Optional, Sequence
 
 import socketio
 
@@ -56,11 +56,14 @@ class WidgetSession:
 
 
 @asynccontextmanager
-async def widget_session(url: str, session_id: Optional[str] = None) -> AsyncIterator[WidgetSession]:
-    """A connection with a new conversation, or with `session_id`'s again (a reload of the widget)."""
+async def widget_session(
+    url: str, session_id: Optional[str] = None, transports: Sequence[str] = ("websocket",)
+) -> AsyncIterator[WidgetSession]:
+    """A connection with a new conversation, or with `session_id`'s again (a reload of the widget).
+    The widget itself starts with HTTP polling: transports=("polling", "websocket")."""
     client = socketio.AsyncClient()
     session = WidgetSession(client, session_id)
-    await client.connect(url, socketio_path="/socket.io", transports=["websocket"])
+    await client.connect(url, socketio_path="/socket.io", transports=list(transports))
     try:
         await client.emit("session_request", {"session_id": session.session_id})
         await asyncio.wait_for(session.confirmed.wait(), timeout=30)
