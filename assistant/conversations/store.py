@@ -351,7 +351,9 @@ class ConversationLog:
             for key, count in counts.items():
                 changes[(code, key)] += sign * count
                 changes[(NATIONAL, key)] += sign * count
-        for (code, (day, measure, key)), change in changes.items():
+        # In one order for every transaction: two Rasa servers that upsert the same rows in
+        # opposite orders deadlock in PostgreSQL, and a turn goes missing from the log.
+        for (code, (day, measure, key)), change in sorted(changes.items()):
             if change:
                 self._add_count(session, day, code, measure, key, change)
 
