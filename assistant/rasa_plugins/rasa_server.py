@@ -1,4 +1,4 @@
-"""The Rasa server, as `rasa <arguments>` runs it, with two additions:
+"""The Rasa server, as `rasa <arguments>` runs it, with three additions:
 
 - the libraries' deprecation warnings silenced (assistant/runtime/quiet.py): `rasa run` printed
   some forty of them at start. Rasa sets its own warning filters when it starts ("once" for every
@@ -8,6 +8,7 @@
   it with `configure_app`, which it calls by its module global name, so replacing that name here
   gives us the app before it runs. The app's Sanic loggers exist only then: their handlers get the
   logs' masking (and JSON format) there too.
+- the action server's answers checked with a validator built once (assistant/rasa_plugins/action_results.py).
 
     python -m assistant.rasa_plugins.rasa_server run --model ... (`./wegwijzer start` does this)
 """
@@ -53,6 +54,9 @@ def main() -> None:
 
     rasa.utils.common._filter_warnings = rasa_filters_then_ours
     rasa.core.run.configure_app = with_metrics(rasa.core.run.configure_app)
+    from assistant.rasa_plugins import action_results
+
+    action_results.install()
 
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()
