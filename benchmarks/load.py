@@ -36,6 +36,7 @@ from benchmarks.servers import Assistant, memory, running_assistant
 LOCUST_VERSION = "2.46.0"  # the last release for Python 3.10, the project's Python
 LOCUST_ENV = VAR_DIR / "locust"
 FAULT_MESSAGES = ("storing", "storing_gemeente")
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 CONVERSATION: List[str] = json.loads((Path(__file__).with_name("load_conversation.json")).read_text(encoding="utf-8"))[
     "turns"
 ]
@@ -54,9 +55,13 @@ def locust() -> Path:
     return command
 
 
-def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[str, Any]:
+def run_locust(
+    url: str, users: int, sender_prefix: str, folder: Path, locustfile: Path = LOCUSTFILE, quiet: bool = False
+) -> Dict[str, Any]:
     """Runs the users headless until the last one has finished its conversation; the figures
-    the locustfile writes when Locust quits."""
+    the locustfile writes when Locust quits. `locustfile`: another copy of it, e.g. beside a
+    shorter load_conversation.json (benchmarks/scale.py --turns); `quiet`: Locust's summary and messages
+    go to locust.log in `folder` instead of the terminal."""
     faults = [message_templates()[name][:40] for name in FAULT_MESSAGES]
     result = folder / "result.json"
     env = {
@@ -68,7 +73,7 @@ def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[s
     command = [
         str(locust()),
         "-f",
-        str(Path(__file__).with_name("locustfile.py")),
+        str(locustfile),
         "--headless",
         "--host",
         url,
@@ -84,7 +89,13 @@ def run_locust(url: str, users: int, sender_prefix: str, folder: Path) -> Dict[s
         "--loglevel",
         "WARNING",
     ]
-    subprocess.run(command, check=False, env=env, cwd=folder)
+    if not quiet:
+        subprocess.run(command, check=False, env=env, cwd=folder)
+        return json.loads(result.read_text(encoding="utf-8"))
+    with open(folder / "locust.log", "w") as log:
+        subprocess.run(command, check=False, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    if not result.exists():
+        raise RuntimeError(f"Locust wrote no figures: {(folder / 'locust.log').read_text()[-2000:]}")
     return json.loads(result.read_text(encoding="utf-8"))
 
 
