@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from assistant import clock
+from assistant import clock, log_format
 from assistant.content import municipal_directory
 from assistant.content.facts import Facts, load_facts
 from assistant.content.facts_check import check_facts as facts_report
@@ -52,6 +52,7 @@ from assistant.settings import (
     GENERATED_LOOKUP_FILE,
     GENERATED_RULES_FILE,
     KUBERNETES_BALANCER_FILE,
+    PRODUCTION_DIR,
     PROJECT_ROOT,
     REDIS_URL,
     REFRESHED_REGISTER_FILE,
@@ -140,19 +141,19 @@ def start(production: Optional[Production] = None) -> None:
     if production:
         print(f"Starting {production.replicas} Rasa servers, the action server, the web server and HAProxy...")
         layout = Layout.free(production.replicas)
-        running = start_production(model, ports, production, layout, VAR_DIR / "production")
+        running = start_production(model, ports, production, layout, PRODUCTION_DIR)
     else:
         print("Starting the action server and the Rasa server (about a minute)...")
         running = start_processes(model, ports)
     try:
         if production:
-            wait_until_serving(running, ports, layout)
+            wait_until_serving(running, ports, layout, PRODUCTION_DIR)
         else:
             wait_until_ready(running, ports)
             web = web_command(ports.web, f"http://localhost:{ports.rasa}")
             running.start(ProcessSpec("web server", web, environment()))
             wait_for_web(f"http://localhost:{ports.web}", running.processes[-1])
-        print(_ready_text(ports, production, preview), flush=True)
+        print(_ready_text(ports, layout if production else None, preview), flush=True)
         while True:  # a server that stops is started again, with a growing delay if it keeps stopping
             for line in running.restart_crashed():
                 print(line, file=sys.stderr, flush=True)
@@ -178,16 +179,18 @@ def _stop_unless_ready_for(production: Production) -> None:
     REDIS_URL.use(production.redis_url)
 
 
-def _ready_text(ports: Ports, production: Optional[Production], preview: str) -> str:
-    layout = ""
-    if production:
-        layout = (
-            f"  Behind HAProxy: {production.replicas} Rasa servers, the action server and the web server;\n"
-            f"  every store in PostgreSQL, the conversation locks in Redis (logs in var/production/).\n"
+def _ready_text(ports: Ports, layout: Optional[Layout], preview: str) -> str:
+    behind = ""
+    if layout:
+        replicas = ", ".join(f"http://localhost:{port}" for port in layout.rasa)
+        behind = (
+            f"  Behind HAProxy: the Rasa servers ({replicas}: each with its /metrics),\n"
+            f"  the action server and the web server; every store in PostgreSQL, the conversation\n"
+            f"  locks in Redis. Logs and the balancer's files: {PRODUCTION_DIR.relative_to(PROJECT_ROOT)}/\n"
         )
     return (
         f"\nWegwijzer is ready.\n"
-        f"{layout}"
+        f"{behind}"
         f"  Demo page:     http://localhost:{ports.web}/\n"
         f"  Staff app:     http://localhost:{ports.web}/beheer/ (accounts: ./wegwijzer staff add)\n"
         f"  REST channel:  http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
@@ -258,6 +261,7 @@ def _production(arguments: argparse.Namespace) -> Optional[Production]:
 
 
 def main() -> None:
+    log_format.install(log_format.CLI)
     own_options = {"staff": staff_command, "gespreksboek": book_command, "scenarios": scenarios_command}
     if sys.argv[1:2] and sys.argv[1] in own_options:  # commands with options of their own: `staff --help`
         sys.exit(own_options[sys.argv[1]](sys.argv[2:]) or 0)

@@ -45,6 +45,7 @@ WEB_DIR = PROJECT_ROOT / "assistant" / "web"
 WEB_PUBLIC_DIR = WEB_DIR / "public"
 
 SPACY_PIPELINE_DIR = VAR_DIR / "spacy_nl"
+PRODUCTION_DIR = VAR_DIR / "production"  # `start --replicas`: each server's log, the balancer's files
 REFRESHED_REGISTER_FILE = VAR_DIR / "register" / "gemeenten.csv"  # saved by `./wegwijzer refresh-directory`
 
 

@@ -13,6 +13,9 @@ or the tracker store see a message, and one fix for socket.io.
   call; a turn that takes longer than TURN_TIMEOUT, fails, or gives no message at all ends
   with the same kind message, never with silence. So does a turn whose conversation lock cannot be
   taken (the Redis lock store unreachable).
+- REST: a turn sent again with the same Idempotency-Key header (the load balancer gives every
+  request one, and sends a request again when its server stopped before answering) gets the
+  answer stored the first time instead of running twice (assistant/rasa_plugins/tracker_store.py).
 - Both: every turn is counted and timed for /metrics (assistant/rasa_plugins/metrics.py), a
   fault message with its cause (timeout, store, lock, action_server, error, silent), and every
   refused message with its reason.
@@ -31,6 +34,7 @@ or the tracker store see a message, and one fix for socket.io.
 import asyncio
 import json
 import logging
+import re
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,7 +71,7 @@ from assistant.rasa_plugins.limits import (
     metadata_problem,
     sender_problem,
 )
-from assistant.rasa_plugins.tracker_store import StoreUnavailable, store_is_up
+from assistant.rasa_plugins.tracker_store import RUNNING_TURN_KEY, StoreUnavailable, TurnAlreadyAnswered, store_is_up
 from assistant.settings import ACTION_URL, conversation_store_url
 
 logger = logging.getLogger(__name__)
@@ -75,6 +79,8 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SOCKETIO_MAX_BYTES = 4 * MAX_REQUEST_BYTES  # a socket.io packet larger than this closes the connection
 TURN_TIMEOUT = 20.0  # seconds for one turn; Rasa would wait up to 5 minutes for a hung action server
 HEALTH_TIMEOUT = 1.0  # seconds for the action server's health check: a hung server fails it
+TURN_KEY_HEADER = "Idempotency-Key"
+TURN_KEY = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 LOCK_ERRORS = (RedisError, LockError)  # the conversation's lock could not be taken: Redis unreachable
 
 
@@ -176,6 +182,9 @@ async def run_turn(
     except StoreUnavailable:
         withdraw()
         return metrics.STORE
+    except TurnAlreadyAnswered as answered:
+        for reply in answered.messages:
+            await user_message.output_channel.send_response(user_message.sender_id, reply)
     except LOCK_ERRORS as error:
         logger.error("The lock store could not be reached: %s", type(error).__name__)
         return metrics.LOCK
@@ -227,6 +236,8 @@ def read_rest_request(request: Request) -> Union[Dict[str, Any], BadRequest]:
     if not isinstance(body, dict):
         return BadRequest('the body must be a JSON object: {"sender": "...", "message": "..."}')
     problem = sender_problem(body.get("sender")) or metadata_problem(body.get("metadata"))
+    if not problem and not TURN_KEY.fullmatch(request.headers.get(TURN_KEY_HEADER, "x")):
+        problem = f"the {TURN_KEY_HEADER} header: at most 100 letters, digits and . _ : -"
     return BadRequest(problem) if problem else body
 
 
@@ -260,10 +271,17 @@ class ResidentRestInput(RestInput):
             if reply:
                 return response.json([{"recipient_id": sender, "text": reply}])
             collector = CollectingOutputChannel()
+            key = request.headers.get(TURN_KEY_HEADER)
             user_message = UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=body.get("metadata")
+                text, collector, sender, input_channel=self.name(), message_id=key, metadata=body.get("metadata")
             )
-            await answer_surely(on_new_message, user_message, lambda: len(collector.messages), collector.messages.clear)
+            running = RUNNING_TURN_KEY.set(key)
+            try:
+                await answer_surely(
+                    on_new_message, user_message, lambda: len(collector.messages), collector.messages.clear
+                )
+            finally:
+                RUNNING_TURN_KEY.reset(running)
             return response.json(collector.messages)
 
         return webhook

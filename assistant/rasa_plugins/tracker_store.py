@@ -15,6 +15,13 @@ a resident types while that form asks for a name, phone number or question is hi
 A conversation is deleted CONVERSATION_DAYS after its last message (`conversation_days` in
 endpoints.yml). Each server checks at most once an hour, when it saves a turn.
 
+A turn that comes again with the key it came with the first time (REST's Idempotency-Key header,
+which the load balancer adds: assistant/runtime/load_balancer.py) is answered with what the first
+time stored, and not run twice: a balancer sends a turn again when its server stopped before it
+answered, and that server may have stored it already. The input channel names the running
+turn's key (RUNNING_TURN_KEY); the read that starts the turn finds it among the stored messages
+and raises TurnAlreadyAnswered with the stored answer.
+
 A store that cannot be read or written (locked, read-only, its tables gone) is tried again a
 few times (RETRY_DELAYS); then StoreUnavailable reaches the input channel, which tells the
 resident to try again in a moment. Rasa would wrap this store in its FailSafeTrackerStore,
@@ -26,6 +33,7 @@ passes that wrapper's `except Exception`. `store_is_up()` tells the health check
 import asyncio
 import logging
 import time
+from contextvars import ContextVar
 from itertools import islice
 from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Optional, TypeVar
 
@@ -33,7 +41,7 @@ import sqlalchemy as sa
 from rasa.core.processor import MAX_NUMBER_OF_PREDICTIONS
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.content.municipal_directory import municipality_code
@@ -56,6 +64,35 @@ class StoreUnavailable(BaseException):
 
 
 _failing = False  # the last read or write failed, also after retries
+
+RUNNING_TURN_KEY: ContextVar[Optional[str]] = ContextVar("wegwijzer_running_turn_key", default=None)
+ANSWER_PARTS = ("text", "buttons", "quick_replies", "image", "attachment", "custom", "elements")
+
+
+class TurnAlreadyAnswered(BaseException):
+    """The running turn's message is stored already: `messages` is its stored answer, as an
+    output channel's send_response takes it. A BaseException, like StoreUnavailable, so that it
+    passes Rasa's `except Exception` on its way to the input channel."""
+
+    def __init__(self, messages: List[Dict[str, Any]]) -> None:
+        super().__init__("answered before")
+        self.messages = messages
+
+
+def stored_answer(events: Iterable[Event], key: str) -> Optional[List[Dict[str, Any]]]:
+    """What Wegwijzer answered to the user message with message id `key`, or None when no
+    stored message has that id."""
+    answer: Optional[List[Dict[str, Any]]] = None
+    for event in events:
+        if isinstance(event, UserUttered):
+            if answer is not None:
+                break
+            if event.message_id == key:
+                answer = []
+        elif answer is not None and isinstance(event, BotUttered):
+            parts = {"text": event.text, **(event.data or {})}
+            answer.append({part: parts[part] for part in ANSWER_PARTS if parts.get(part) is not None})
+    return answer
 
 
 def _succeeded(result: Result) -> Result:
@@ -112,7 +149,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._stored: Dict[str, List[dict]] = {}  # per sender: the masked events the running save stored
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return await self._with_retries(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id), "read")
+        tracker = await self._with_retries(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id), "read")
+        key = RUNNING_TURN_KEY.get()
+        answer = stored_answer(tracker.events, key) if tracker is not None and key else None
+        if answer is not None:
+            logger.info("A turn sent again was answered with what it got the first time")
+            raise TurnAlreadyAnswered(answer)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._with_retries(lambda: self._save(tracker), "write")

@@ -10,9 +10,10 @@ HAProxy, from Debian's package, configured here.
   first requests are HTTP polling, so each of them must reach that server; cookies do not help
   a widget on a municipality's own site.
 - When a Rasa server stops, its conversations go to the others (their history is in the shared
-  database); a request that found a dead server is tried on another one if it had not reached
-  Rasa yet. A resident whose turn was lost mid-way gets the kind fault message, in the shape
-  the REST channel answers, not HAProxy's own page.
+  database); a request whose server stopped before it answered is tried on another one, with
+  the key (Idempotency-Key) that makes Rasa answer it from the stored conversation when the
+  stopped server had handled it already. A resident whose turn was lost all the same gets the
+  kind fault message, in the shape the REST channel answers, not HAProxy's own page.
 - Every server is health-checked each second; /metrics is not reachable through the balancer.
 
 Locally `./wegwijzer start --replicas N` runs it (assistant/runtime/production.py); Kubernetes
@@ -22,6 +23,8 @@ deploy/kubernetes/balancer-config.yaml by `./wegwijzer generate`).
 
 import json
 import shutil
+import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence
@@ -114,13 +117,18 @@ def _rasa_frontend(port: str) -> List[str]:
         "frontend rasa",
         f"    bind {port}",
         "    http-request deny deny_status 404 if { path /metrics }  # for Prometheus, on each server itself",
+        # A key per request, kept when HAProxy sends it again: the REST channel runs a turn once.
+        "    unique-id-format %{+X}o%ci-%cp-%fi-%fp-%Ts-%rt-%pid",
+        "    http-request set-header Idempotency-Key %[unique-id] unless { req.hdr(Idempotency-Key) -m found }",
         "    use_backend rasa_rest if { path /webhooks/rest/webhook }",
         "    default_backend rasa_socketio",
         "",
     ]
 
 
-def _rasa_backends(servers: List[str]) -> List[str]:
+def _rasa_backends(servers: List[str], client: str = "source") -> List[str]:
+    """`client` tells one widget from another: its address, or behind a Kubernetes ingress the
+    address the ingress passes on (hdr(X-Forwarded-For))."""
     check = ["    option httpchk GET /", "    hash-type consistent"]
     return [
         "backend rasa_rest",
@@ -130,7 +138,7 @@ def _rasa_backends(servers: List[str]) -> List[str]:
         *servers,
         "",
         "backend rasa_socketio",
-        "    balance source",
+        f"    balance {client}",
         *check,
         *servers,
         "",
@@ -166,8 +174,12 @@ def kubernetes_config() -> str:
     """The same rules for the Rasa pods in Kubernetes, found through DNS as they come and go."""
     lines = _common(KUBERNETES_ERROR_FOLDER) + ["resolvers cluster", "    parse-resolv-conf", "    hold valid 5s", ""]
     lines += _rasa_frontend("*:8080")
-    template = f"    server-template rasa {KUBERNETES_MAX_REPLICAS} {KUBERNETES_RASA_SRV} resolvers cluster check"
-    lines += _rasa_backends([template])
+    # init-addr none: the balancer starts before the first Rasa pod is ready. Two balancer pods
+    # may give a Rasa pod different slots, and so a conversation different pods (HAProxy 2.6 has
+    # no hash-key addr): the ingress keeps a client on one balancer pod, the Redis lock does the rest.
+    slots = f"rasa {KUBERNETES_MAX_REPLICAS} {KUBERNETES_RASA_SRV}"
+    template = f"    server-template {slots} resolvers cluster init-addr none check"
+    lines += _rasa_backends([template], client="hdr(X-Forwarded-For)")
     return "\n".join(lines)
 
 
@@ -202,6 +214,34 @@ def kubernetes_config_map() -> str:
     }
     header = "# Written by `./wegwijzer generate` from assistant/runtime/load_balancer.py: change it there.\n"
     return header + yaml.dump(manifest, Dumper=_Manifest, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def admin_command(admin_socket: Path, command: str) -> str:
+    """A command on the balancer's admin socket (`local_config` makes one), e.g. "show stat"."""
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.connect(str(admin_socket))
+        connection.sendall(f"{command}\n".encode())
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+def server_stats(admin_socket: Path) -> List[Dict[str, str]]:
+    """HAProxy's counters and state per server: dicts with "pxname", "svname", "status", "stot", ..."""
+    header, *rows = [line.split(",") for line in admin_command(admin_socket, "show stat").splitlines() if line]
+    names = [name.lstrip("# ") for name in header]
+    stats = [dict(zip(names, row)) for row in rows]
+    return [row for row in stats if row["svname"] not in ("FRONTEND", "BACKEND")]
+
+
+def wait_until_all_up(admin_socket: Path, timeout: float = 30) -> None:
+    """Every server is in use: a server is up for the balancer two checks after it answers."""
+    deadline = time.monotonic() + timeout
+    while any(row["status"] != "UP" for row in server_stats(admin_socket)):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the balancer does not see every server up")
+        time.sleep(0.2)
 
 
 def balancer_process(folder: Path, config: str) -> ProcessSpec:

@@ -17,7 +17,7 @@ from typing import List
 
 import sqlalchemy as sa
 
-from assistant.runtime.load_balancer import Backend, balancer_process, haproxy_missing, local_config
+from assistant.runtime.load_balancer import Backend, balancer_process, haproxy_missing, local_config, wait_until_all_up
 from assistant.runtime.servers import (
     Ports,
     ProcessSpec,
@@ -31,6 +31,7 @@ from assistant.runtime.servers import (
 from assistant.settings import DATABASE_URL, REDIS_URL
 from assistant.web.server import web_command
 
+BALANCER_FOLDER = "balancer"  # in the profile's folder: HAProxy's configuration, error pages, admin socket, log
 CONNECT_TIMEOUT = 3  # seconds to reach PostgreSQL or Redis before saying it is not there
 
 
@@ -134,12 +135,18 @@ def start_production(model: Path, ports: Ports, production: Production, layout: 
         Backend("actions", ports.actions, [layout.actions], "/health"),
         Backend("web", ports.web, [layout.web], "/"),
     ]
-    running.start(balancer_process(folder / "balancer", local_config(rasa, others, folder / "balancer")))
+    balancer = folder / BALANCER_FOLDER
+    running.start(balancer_process(balancer, local_config(rasa, others, balancer)))
     return running
 
 
-def wait_until_serving(running: Running, ports: Ports, layout: Layout) -> None:
-    """Every server behind the balancer, then the balancer's own addresses, answer."""
+def wait_until_serving(running: Running, ports: Ports, layout: Layout, folder: Path) -> None:
+    """Every server behind the balancer answers, and the balancer (its files in `folder`) uses each."""
     behind = [f"http://localhost:{layout.actions}/health", *(f"http://localhost:{port}/" for port in layout.rasa)]
     public = [f"http://localhost:{port}/" for port in (ports.rasa, ports.web)]
     wait_for_urls(running, [*behind, f"http://localhost:{layout.web}/", *public])
+    wait_until_all_up(admin_socket(folder))
+
+
+def admin_socket(folder: Path) -> Path:
+    return folder / BALANCER_FOLDER / "admin.sock"

@@ -18,7 +18,13 @@ from sqlalchemy.engine import make_url
 
 from assistant.conversations.store import ConversationFilter
 from assistant.helpdesk.callbacks import seal, unseal
-from assistant.rasa_plugins.tracker_store import RedactingSQLTrackerStore, StoreUnavailable, store_is_up
+from assistant.rasa_plugins.tracker_store import (
+    RUNNING_TURN_KEY,
+    RedactingSQLTrackerStore,
+    StoreUnavailable,
+    TurnAlreadyAnswered,
+    store_is_up,
+)
 from assistant.settings import DOMAIN_FILE
 
 SENDER = "inwoner-1"
@@ -385,3 +391,42 @@ def test_a_deleted_database_gets_its_tables_again(store, domain, database):
     assert asyncio.run(store.retrieve(SENDER)) is None  # the conversation is gone with the file
     asyncio.run(store.save(a_turn(domain, "inwoner-2")))
     assert asyncio.run(store.retrieve("inwoner-2")) is not None
+
+
+BUTTON = {"title": "Eigen bijdrage", "payload": "/x"}
+
+
+def keyed_turn(domain: Domain, key: str) -> DialogueStateTracker:
+    intent = {"name": "greet", "confidence": 0.9}
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("hallo", intent=intent, message_id=key),
+        BotUttered(
+            "Hallo! Waar kan ik u mee helpen?", data={"buttons": [{"title": "Eigen bijdrage", "payload": "/x"}]}
+        ),
+        ActionExecuted("action_listen"),
+        UserUttered("dank u", intent=intent, message_id="later"),
+        BotUttered("Graag gedaan."),
+    ]
+    return DialogueStateTracker.from_events(SENDER, events, domain.slots)
+
+
+def test_a_turn_sent_again_with_its_key_is_answered_from_the_store_not_run_again(store, domain):
+    asyncio.run(store.save(keyed_turn(domain, "turn-1")))
+    running = RUNNING_TURN_KEY.set("turn-1")
+    try:
+        with pytest.raises(TurnAlreadyAnswered) as answered:
+            asyncio.run(store.retrieve(SENDER))
+    finally:
+        RUNNING_TURN_KEY.reset(running)
+    assert answered.value.messages == [{"text": "Hallo! Waar kan ik u mee helpen?", "buttons": [BUTTON]}]
+
+
+def test_a_new_key_or_no_key_reads_the_conversation_as_always(store, domain):
+    asyncio.run(store.save(keyed_turn(domain, "turn-1")))
+    for key in ("turn-2", None):
+        running = RUNNING_TURN_KEY.set(key)
+        try:
+            assert asyncio.run(store.retrieve(SENDER)).latest_message.text == "dank u"
+        finally:
+            RUNNING_TURN_KEY.reset(running)

@@ -4,7 +4,6 @@ HAProxy (assistant/runtime/production.py)."""
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,10 +15,12 @@ from typing import Dict, Iterator, List
 
 import redis
 
+from assistant.runtime.load_balancer import server_stats, wait_until_all_up
 from assistant.runtime.model import ensure_model
 from assistant.runtime.production import (
     Layout,
     Production,
+    admin_socket,
     create_database_if_missing,
     start_production,
     wait_until_serving,
@@ -118,44 +119,27 @@ class Cluster:
         process = self.running.supervised[self.replica(number)].process
         process.kill()
         process.wait()
-        wait_until_out_of_balancer(self.layout.rasa[number - 1])
+        wait_until_down(admin_socket(self.folder), f"rasa{number}")
 
     def restart_crashed(self) -> None:
         """Start again what a test killed, and wait until the balancer sends it requests again."""
         self.running.restart_crashed()
         wait_for_urls(self.running, [f"http://localhost:{port}/" for port in self.layout.rasa])
-        time.sleep(2.5)  # two good health checks, one second apart
+        wait_until_all_up(admin_socket(self.folder))
 
     def balancer_stats(self) -> Dict[str, int]:
-        """Requests per REST server of the balancer (HAProxy's `show stat`, its admin socket)."""
-        answer = admin_command(self.folder / "balancer" / "admin.sock", "show stat")
-        header, *rows = [line.split(",") for line in answer.splitlines() if line]
-        names = [name.lstrip("# ") for name in header]
-        stats = [dict(zip(names, row)) for row in rows]
-        servers = [row for row in stats if row["pxname"] == "rasa_rest" and row["svname"].startswith("rasa")]
-        return {row["svname"]: int(row["stot"]) for row in servers}
+        """Requests per REST server of the balancer, from its admin socket."""
+        rows = server_stats(admin_socket(self.folder))
+        return {row["svname"]: int(row["stot"]) for row in rows if row["pxname"] == "rasa_rest"}
 
 
-def admin_command(socket_path: Path, command: str) -> str:
-    with socket.socket(socket.AF_UNIX) as connection:
-        connection.connect(str(socket_path))
-        connection.sendall(f"{command}\n".encode())
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks).decode()
-
-
-def wait_until_out_of_balancer(port: int, timeout: float = 10) -> None:
-    """The killed server's port refuses connections (the balancer notices within two checks)."""
+def wait_until_down(admin: Path, server: str, timeout: float = 10) -> None:
+    """The balancer has taken `server` (e.g. "rasa1") out: within two checks, or at its next request."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                time.sleep(2.5)  # two failed health checks, one second apart
-                return
+    while any(row["svname"] == server and row["status"] != "DOWN" for row in server_stats(admin)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the balancer still uses {server}")
         time.sleep(0.1)
-    raise TimeoutError(f"port {port} still answers")
 
 
 @contextmanager
@@ -170,7 +154,7 @@ def running_cluster(folder: Path, replicas: int = 2) -> Iterator[Cluster]:
         create_database_if_missing(postgres.url)
         running = start_production(ensure_model(), ports, production, layout, folder)
         try:
-            wait_until_serving(running, ports, layout)
+            wait_until_serving(running, ports, layout, folder)
             yield Cluster(ports, layout, running, postgres, own_redis, folder)
         finally:
             running.stop()
