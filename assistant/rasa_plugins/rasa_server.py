@@ -8,7 +8,7 @@
   it with `configure_app`, which it calls by its module global name, so replacing that name here
   gives us the app before it runs. The app's Sanic loggers exist only then: their handlers get the
   logs' masking (and JSON format) there too.
-- the action server's answers checked with a validator built once (assistant/rasa_plugins/action_results.py).
+- two of Rasa's costs per turn done once instead (assistant/rasa_plugins/speedups.py).
 
     python -m assistant.rasa_plugins.rasa_server run --model ... (`./wegwijzer start` does this)
 """
@@ -54,9 +54,9 @@ def main() -> None:
 
     rasa.utils.common._filter_warnings = rasa_filters_then_ours
     rasa.core.run.configure_app = with_metrics(rasa.core.run.configure_app)
-    from assistant.rasa_plugins import action_results
+    from assistant.rasa_plugins import speedups
 
-    action_results.install()
+    speedups.install()
 
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()

@@ -7,7 +7,7 @@ their own tests); the messages reach the resident through the Rasa server's mail
 import asyncio
 import sqlite3
 from datetime import datetime, timedelta
-from typing import Dict, Iterator, List
+from typing import Iterator
 
 import pytest
 
@@ -15,8 +15,9 @@ from assistant.content.answers import message
 from assistant.conversations.store import ConversationLog
 from assistant.conversations.turns import PERSON
 from assistant.helpdesk.handovers import HANDED_BACK, NOBODY, STOPPED, TALKING, HandoverStore
+from tests.support.handover import payloads, texts, waiting_in_zutphen
 from tests.support.overrides import chats_always
-from tests.support.socketio_client import WidgetSession, widget_session
+from tests.support.socketio_client import widget_session
 
 
 @pytest.fixture(scope="module")
@@ -29,23 +30,6 @@ def zutphen_chats(servers, directory_url) -> Iterator[None]:
 @pytest.fixture
 def handovers(servers) -> HandoverStore:
     return HandoverStore(servers["callback_url"], key=servers["callback_key"])
-
-
-def texts(messages: List[Dict]) -> str:
-    return "\n".join(item.get("text") or "" for item in messages)
-
-
-def payloads(messages: List[Dict]) -> List[str]:
-    return [reply["payload"] for item in messages for reply in item.get("quick_replies") or []]
-
-
-async def waiting_in_zutphen(resident: WidgetSession) -> None:
-    assert "In welke gemeente woont u?" in texts(await resident.ask("ik wil een mens spreken"))
-    offer = await resident.ask("Zutphen", settle=1.5)  # two messages and a card
-    assert payloads(offer) == ["/chat_request", "/callback_request", "/deny"], offer
-    waiting = await resident.ask("/chat_request", settle=1.0)
-    assert message("chat_wachten", gemeente="Zutphen", minuten="5") in texts(waiting)
-    assert payloads(waiting) == ["/stop_wachten"] and {"custom": {"type": "chat", "stand": "wachtend"}} in waiting
 
 
 def test_a_resident_is_taken_over_chats_with_an_employee_and_is_handed_back(servers, zutphen_chats, handovers):

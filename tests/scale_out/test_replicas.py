@@ -19,7 +19,10 @@ import requests
 import sqlalchemy as sa
 
 from assistant.content.answers import message
+from assistant.helpdesk.handovers import HandoverStore
 from tests.support.cluster import Cluster, running_cluster
+from tests.support.handover import waiting_in_zutphen
+from tests.support.overrides import chats_always
 from tests.support.socketio_client import widget_session
 from tests.support.widget_page import DESKTOP, ask, chromium, open_widget, save_screenshot
 
@@ -117,6 +120,26 @@ def test_the_widget_on_the_demo_page_works_through_the_balancer(cluster):
             save_screenshot(page, "widget-door-haproxy")
         finally:
             page.close()
+
+
+def test_an_employees_message_reaches_the_replica_that_holds_the_widget(cluster, directory_url):
+    """The staff app writes to the mailbox in PostgreSQL; the Rasa server that holds the resident's
+    socket.io connection, whichever it is, delivers (assistant/rasa_plugins/handover_delivery.py)."""
+    handovers = HandoverStore(cluster.postgres.url)
+
+    async def talk() -> None:
+        async with widget_session(cluster.url, transports=["polling", "websocket"]) as resident:
+            await waiting_in_zutphen(resident)
+            reference = handovers.open_for(resident.session_id).reference
+            assert handovers.take(reference, "anna")
+            assert message("chat_overgenomen", gemeente="Zutphen") in joined(await resident.pushed())
+            assert handovers.write(reference, "Goedemiddag, ik ben Anna.", "anna")
+            assert joined(await resident.pushed()) == "Goedemiddag, ik ben Anna."
+            assert handovers.hand_back(reference, "anna")
+            assert message("chat_teruggegeven") in joined(await resident.pushed())
+
+    with chats_always(directory_url, "GM0301", "zutphen"):
+        asyncio.run(talk())
 
 
 def test_a_turn_sent_again_with_its_key_runs_once(cluster):
