@@ -19,6 +19,7 @@ from assistant import log_format, log_privacy
 from assistant.log_privacy import RedactingFilter
 from assistant.runtime.servers import free_port
 from assistant.settings import ACTION_SECRET, LOG_FORMAT, METRICS_TOKEN, PROJECT_ROOT, environment
+from tests.support.logs import logged
 
 BSN, PHONE, EMAIL = "111222333", "06-12345678", "jan.jansen@example.nl"
 PERSONAL = (BSN, PHONE, EMAIL)
@@ -72,17 +73,7 @@ def test_an_exception_gives_its_type_and_a_masked_traceback(with_filter):
 
 
 def test_the_text_format_still_writes_the_masked_traceback_under_the_message():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RedactingFilter())
-    logger = logging.getLogger("test_log_format_text")
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        fails(logger)
-    finally:
-        logger.removeHandler(handler)
-    text = stream.getvalue()
+    text = logged(fails, "test_log_format_text")
     assert text.startswith("Een beurt mislukte voor [e-mail]\nTraceback") and "ValueError: kapot" in text
     assert not any(secret in text for secret in PERSONAL)
 

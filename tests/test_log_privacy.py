@@ -1,29 +1,14 @@
 """Nothing a resident typed in the logs (assistant/log_privacy.py, assistant/rasa_plugins/rasa_logging.py)."""
 
-import io
 import json
-import logging
 
 import structlog
 
-from assistant.log_privacy import RedactingFilter, scrub
+from assistant.log_privacy import scrub
 from assistant.rasa_plugins import rasa_logging
+from tests.support.logs import logged
 
 BSN, PHONE = "111222333", "06-12345678"
-
-
-def logged(emit) -> str:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RedactingFilter())
-    logger = logging.getLogger("test_log_privacy")
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        emit(logger)
-    finally:
-        logger.removeHandler(handler)
-    return stream.getvalue()
 
 
 def test_a_message_and_its_arguments_are_masked():
