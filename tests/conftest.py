@@ -36,6 +36,7 @@ from municipalities.importer import REGISTER_CSV, import_directory, read_postcod
 from municipalities.overrides import Rules
 from municipalities.resolver import Resolver
 from tests.support.clock import TEST_DAY
+from tests.support.environment import environment
 from tests.support.resident import Say, resident
 
 CALLBACK_VARIABLES = (CALLBACK_URL.name, CALLBACK_KEY.name)
@@ -116,21 +117,6 @@ def postgres_url() -> Iterator[str]:
         with server.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         server.close()
-
-
-@contextmanager
-def environment(values: Dict[str, str]) -> Iterator[None]:
-    """Environment variables set while the block runs; the old values come back afterwards."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @dataclass

@@ -125,7 +125,7 @@ def test_the_widget_on_the_demo_page_works_through_the_balancer(cluster):
 def test_an_employees_message_reaches_the_replica_that_holds_the_widget(cluster, directory_url):
     """The staff app writes to the mailbox in PostgreSQL; the Rasa server that holds the resident's
     socket.io connection, whichever it is, delivers (assistant/rasa_plugins/handover_delivery.py)."""
-    handovers = HandoverStore(cluster.postgres.url)
+    handovers = HandoverStore(cluster.postgres.url, key=cluster.callback_key)
 
     async def talk() -> None:
         async with widget_session(cluster.url, transports=["polling", "websocket"]) as resident:

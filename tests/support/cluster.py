@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 import redis
+from cryptography.fernet import Fernet
 
 from assistant.runtime.load_balancer import server_stats, wait_until_all_up
 from assistant.runtime.model import ensure_model
@@ -26,6 +27,8 @@ from assistant.runtime.production import (
     wait_until_serving,
 )
 from assistant.runtime.servers import Ports, Running, free_port, wait_for_urls
+from assistant.settings import CALLBACK_KEY, CALLBACK_URL, STAFF_URL
+from tests.support.environment import environment
 
 POSTGRES_USER = "postgres"  # PostgreSQL will not run as root: the tests run it as this user then
 
@@ -105,6 +108,7 @@ class Cluster:
     postgres: OwnPostgres
     redis: OwnRedis
     folder: Path
+    callback_key: bytes  # seals callback requests and chat messages in PostgreSQL
 
     @property
     def url(self) -> str:
@@ -152,10 +156,14 @@ def running_cluster(folder: Path, replicas: int = 2) -> Iterator[Cluster]:
         ports, layout = Ports.free(), Layout.free(replicas)
         production = Production(replicas, postgres.url, own_redis.url)
         create_database_if_missing(postgres.url)
-        running = start_production(ensure_model(), ports, production, layout, folder)
+        key = Fernet.generate_key()
+        # Every store but the test directory in the cluster's PostgreSQL, whatever other fixtures set.
+        own_stores = {CALLBACK_URL.name: postgres.url, STAFF_URL.name: postgres.url, CALLBACK_KEY.name: key.decode()}
+        with environment(own_stores):
+            running = start_production(ensure_model(), ports, production, layout, folder)
         try:
             wait_until_serving(running, ports, layout, folder)
-            yield Cluster(ports, layout, running, postgres, own_redis, folder)
+            yield Cluster(ports, layout, running, postgres, own_redis, folder, key)
         finally:
             running.stop()
     finally:
