@@ -14,7 +14,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -32,7 +32,7 @@ ANSWER = "In 2026 betaalt u maximaal € 21,80 per maand.\n\nBron: CAK, https://
 class MaskingOnly(RedactingSQLTrackerStore):
     """Our store as it was before issue 15: masking, no conversation log (a baseline only)."""
 
-    def _log_turn(self, sender_id: str) -> None:
+    def _log_turn(self, sender_id: str, paused: bool, municipality: Optional[str] = None) -> None:
         self._stored.pop(sender_id, None)
 
 

@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 from assistant.conversations.feedback import Feedback
-from assistant.conversations.turns import ANSWERED, NO_SUBJECT, NOT_UNDERSTOOD, OPENING, PERSON, Turn, read_turns
+from assistant.conversations.turns import ANSWERED, NO_SUBJECT, NOT_UNDERSTOOD, OPENING, PERSON, Turn
 from assistant.privacy import redact
 from assistant.settings import make_sqlite_folder
 
@@ -225,14 +225,13 @@ class ConversationLog:
     def record(
         self,
         sender_id: str,
-        events: Sequence[dict],
+        turns: Sequence[Turn],
+        earlier_replies: Sequence[str],
         code_for_name: Callable[[str], Optional[str]],
-        paused: bool = False,
     ) -> None:
-        """Adds the turns that start in `events` (one save of the tracker store, masked) to the
-        conversation of `sender_id`; `code_for_name` gives a municipality's CBS code for its name;
-        `paused`: Wegwijzer is paused after these events (an employee has the conversation)."""
-        turns, earlier_replies = read_turns(events, paused)
+        """Adds one save of the tracker store, as `read_turns` reads it (its turns, and the bot
+        texts that end an earlier turn), to the conversation of `sender_id`; `code_for_name` gives
+        a municipality's CBS code for its name."""
         if not turns and not earlier_replies:
             return
         with Session(self.engine) as session:

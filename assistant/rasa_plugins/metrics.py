@@ -39,7 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.content import municipal_directory
-from assistant.conversations.turns import NOT_UNDERSTOOD, read_turns
+from assistant.conversations.turns import NOT_UNDERSTOOD, Turn
 from assistant.settings import METRICS_TOKEN
 
 METRICS_PATH = "/metrics"
@@ -130,11 +130,11 @@ def turn_measured(channel: str, preset_municipality: Any = None) -> Iterator[Tur
         TURN_FAULTS.labels(note.fault).inc()
 
 
-def count_saved_events(events: Sequence[Dict[str, Any]], paused: bool, municipality: Optional[str]) -> None:
+def count_saved_events(events: Sequence[Dict[str, Any]], turns: Sequence[Turn], municipality: Optional[str]) -> None:
     """The fallbacks and handovers among the events one save of the tracker store added (masked
-    event dicts, as the conversation log reads them), under the conversation's municipality: as
-    in the log, the widget's preset in these events, else `municipality` (the slot's official name)."""
-    turns, _ = read_turns(events, paused)
+    event dicts; `turns`: as the conversation log reads them, `read_turns`), under the
+    conversation's municipality: as in the log, the widget's preset in these events, else
+    `municipality` (the slot's official name)."""
     preset = next((turn.municipality_code for turn in turns if turn.municipality_code), None)
     label = municipality_label(preset, municipality)
     not_understood = sum(turn.outcome == NOT_UNDERSTOOD for turn in turns)

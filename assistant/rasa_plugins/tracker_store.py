@@ -46,6 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.content.municipal_directory import municipality_code
 from assistant.conversations.store import ConversationLog
+from assistant.conversations.turns import read_turns
 from assistant.flows.gemeente import GEMEENTE
 from assistant.privacy import REQUESTED_SLOT, protect_events
 from assistant.rasa_plugins import (
@@ -194,9 +195,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         /metrics under `municipality` (the slot: an official name). The turn itself is stored already:
         a log that cannot be written costs a line in the figures, not the resident's answer."""
         events = self._stored.pop(sender_id, [])
-        metrics.count_saved_events(events, paused, municipality)
+        turns, earlier_replies = read_turns(events, paused)
+        metrics.count_saved_events(events, turns, municipality)
         try:
-            self.log.record(sender_id, events, municipality_code, paused)
+            self.log.record(sender_id, turns, earlier_replies, municipality_code)
         except sa.exc.SQLAlchemyError as error:
             logger.error("A turn could not be added to the conversation log: %s", type(error).__name__)
 

@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic import Sanic
 
+from assistant.conversations.turns import read_turns
 from assistant.rasa_plugins import channels, metrics, rasa_server
 from assistant.rasa_plugins.action_server import closed_app
 from assistant.rasa_plugins.channels import ActionServerHealth, answer_surely, refusal_reply
@@ -243,7 +244,7 @@ def test_saved_events_of_an_unknown_municipality_count_as_unknown():
         {"event": "action", "name": "action_default_ask_affirmation"},
     ]
     before = value("wegwijzer_fallbacks_total", municipality="onbekend")
-    metrics.count_saved_events(events, False, "Atlantis")
+    metrics.count_saved_events(events, read_turns(events)[0], "Atlantis")
     assert value("wegwijzer_fallbacks_total", municipality="onbekend") == before + 1
     assert value("wegwijzer_fallbacks_total", municipality="Atlantis") == 0
 

@@ -3,6 +3,7 @@
 from typing import Any, Dict, List, Optional
 
 from assistant.conversations.store import ConversationLog
+from assistant.conversations.turns import read_turns
 
 CODES = {"Ede": "GM0228", "Utrecht": "GM0344"}
 
@@ -64,4 +65,4 @@ def handed_back() -> List[Dict[str, Any]]:
 
 def record(log: ConversationLog, sender: str, events: List[Dict[str, Any]], paused: bool = False) -> None:
     """One save of the tracker store; `paused`: Wegwijzer is paused after it."""
-    log.record(sender, events, CODES.get, paused)
+    log.record(sender, *read_turns(events, paused), CODES.get)
