@@ -42,7 +42,14 @@ from assistant.review.scenarios import main as scenarios_command
 from assistant.runtime.load_balancer import ensure_haproxy, kubernetes_config_map
 from assistant.runtime.model import ensure_model
 from assistant.runtime.production import Layout, Production, problems, start_production, wait_until_serving
-from assistant.runtime.servers import Ports, ProcessSpec, quiet_environment, start_processes, wait_until_ready
+from assistant.runtime.servers import (
+    Ports,
+    ProcessSpec,
+    quiet_environment,
+    start_processes,
+    wait_for_urls,
+    wait_until_ready,
+)
 from assistant.runtime.spacy_model import build_pipeline
 from assistant.runtime.widget_setup import ensure_chromium, ensure_npm_packages
 from assistant.settings import (
@@ -62,7 +69,7 @@ from assistant.settings import (
     environment,
 )
 from assistant.staff.commands import main as staff_command
-from assistant.web.server import wait_for_web, web_command
+from assistant.web.server import web_command
 from municipalities.nlu_lookup import lookup_yaml
 from municipalities.refresh import LIVE_URL, RefreshError, describe
 from municipalities.refresh import refresh_directory as download_register
@@ -152,7 +159,7 @@ def start(production: Optional[Production] = None) -> None:
             wait_until_ready(running, ports)
             web = web_command(ports.web, f"http://localhost:{ports.rasa}")
             running.start(ProcessSpec("web server", web, environment()))
-            wait_for_web(f"http://localhost:{ports.web}", running.processes[-1])
+            wait_for_urls(running, [f"http://localhost:{ports.web}/privacy.html"])
         print(_ready_text(ports, layout if production else None, preview), flush=True)
         while True:  # a server that stops is started again, with a growing delay if it keeps stopping
             for line in running.restart_crashed():

@@ -34,7 +34,6 @@ or the tracker store see a message, and one fix for socket.io.
 import asyncio
 import json
 import logging
-import re
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -70,6 +69,7 @@ from assistant.rasa_plugins.limits import (
     message_refusal,
     metadata_problem,
     sender_problem,
+    turn_key_problem,
 )
 from assistant.rasa_plugins.tracker_store import RUNNING_TURN_KEY, StoreUnavailable, TurnAlreadyAnswered, store_is_up
 from assistant.settings import ACTION_URL, conversation_store_url
@@ -80,7 +80,6 @@ SOCKETIO_MAX_BYTES = 4 * MAX_REQUEST_BYTES  # a socket.io packet larger than thi
 TURN_TIMEOUT = 20.0  # seconds for one turn; Rasa would wait up to 5 minutes for a hung action server
 HEALTH_TIMEOUT = 1.0  # seconds for the action server's health check: a hung server fails it
 TURN_KEY_HEADER = "Idempotency-Key"
-TURN_KEY = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 LOCK_ERRORS = (RedisError, LockError)  # the conversation's lock could not be taken: Redis unreachable
 
 
@@ -235,9 +234,11 @@ def read_rest_request(request: Request) -> Union[Dict[str, Any], BadRequest]:
         body = None
     if not isinstance(body, dict):
         return BadRequest('the body must be a JSON object: {"sender": "...", "message": "..."}')
-    problem = sender_problem(body.get("sender")) or metadata_problem(body.get("metadata"))
-    if not problem and not TURN_KEY.fullmatch(request.headers.get(TURN_KEY_HEADER, "x")):
-        problem = f"the {TURN_KEY_HEADER} header: at most 100 letters, digits and . _ : -"
+    problem = (
+        sender_problem(body.get("sender"))
+        or metadata_problem(body.get("metadata"))
+        or turn_key_problem(request.headers.get(TURN_KEY_HEADER))
+    )
     return BadRequest(problem) if problem else body
 
 

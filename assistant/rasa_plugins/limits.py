@@ -1,6 +1,6 @@
-"""What may enter the assistant: limits on a resident's message, the conversation id and the
-metadata, checked by the input channels (assistant/rasa_plugins/channels.py) before NLU, redaction or the
-tracker store see anything.
+"""What may enter the assistant: limits on a resident's message, the conversation id, the
+metadata and a REST turn's Idempotency-Key, checked by the input channels
+(assistant/rasa_plugins/channels.py) before NLU, redaction or the tracker store see anything.
 
 A resident's question fits in MAX_MESSAGE_LENGTH characters: the longest message in the NLU
 test sets has a few hundred, and the widget's text box stops at this length and says so. A
@@ -9,6 +9,7 @@ conversation for up to 100 s (NLU and the old e-mail pattern grow with its lengt
 """
 
 import json
+import re
 from enum import Enum
 from typing import Any, Optional
 
@@ -16,6 +17,7 @@ MAX_MESSAGE_LENGTH = 1000  # characters; also the widget's maxlength (assistant/
 MAX_SENDER_ID_LENGTH = 128  # characters; the widget's session ids have 32, UUIDs 36
 MAX_METADATA_BYTES = 2048  # as JSON; the widget sends {"gemeente": "GM0363"}
 MAX_REQUEST_BYTES = 16 * 1024  # a REST request body; anything larger is not a resident's message
+TURN_KEY = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # HAProxy's keys have about 50 of these characters
 
 
 class Refusal(str, Enum):
@@ -43,6 +45,13 @@ def metadata_problem(metadata: Any) -> Optional[str]:
     if len(json.dumps(metadata, ensure_ascii=False).encode("utf-8")) > MAX_METADATA_BYTES:
         return f"'metadata' is larger than {MAX_METADATA_BYTES} bytes"
     return None
+
+
+def turn_key_problem(key: Optional[str]) -> Optional[str]:
+    """Why a REST turn's Idempotency-Key cannot be one, or None (also when there is none)."""
+    if key is None or TURN_KEY.fullmatch(key):
+        return None
+    return "the Idempotency-Key header: at most 100 letters, digits and . _ : -"
 
 
 def message_refusal(text: Any) -> Optional[Refusal]:

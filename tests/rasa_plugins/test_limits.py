@@ -13,6 +13,7 @@ from assistant.rasa_plugins.limits import (
     message_refusal,
     metadata_problem,
     sender_problem,
+    turn_key_problem,
 )
 from assistant.settings import WEB_PUBLIC_DIR
 
@@ -71,3 +72,13 @@ def test_redaction_stays_linear_on_adversarial_input(kind):
 def test_redaction_still_masks_what_it_masked():
     text = "mail jan.jansen+wmo@example.co.uk, bel 06-12345678, bsn 111222333, NL91ABNA0417164300, 1011 AB"
     assert redact(text) == "mail [e-mail], bel [telefoonnummer], bsn [BSN], [IBAN], 1011 [..]"
+
+
+@pytest.mark.parametrize("key", [None, "7F000001-A3F2-7F000001-1405-1764929000-17-4242", "a", "k" * 100])
+def test_a_turn_key_of_haproxys_or_a_clients_own_passes(key):
+    assert turn_key_problem(key) is None
+
+
+@pytest.mark.parametrize("key", ["", "k" * 101, "met spatie", "<script>", "sleutel\n"])
+def test_a_turn_key_that_cannot_be_one_is_refused(key):
+    assert "Idempotency-Key" in turn_key_problem(key)
