@@ -18,7 +18,6 @@ in the conversation store, and each server's memory (RSS) before and after the r
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import requests
+import sqlalchemy as sa
 
 from assistant.content.answers import message_templates
 from assistant.settings import PROJECT_ROOT, VAR_DIR
@@ -99,23 +99,27 @@ def run_locust(
     return json.loads(result.read_text(encoding="utf-8"))
 
 
-def stored_messages(tracker_db: Path, senders: List[str]) -> Dict[str, List[str]]:
-    """The resident's messages of each conversation as the store keeps them, in order."""
-    placeholders = ",".join("?" * len(senders))
-    query = f"SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id IN ({placeholders}) ORDER BY id"
-    with sqlite3.connect(tracker_db) as connection:
-        rows = connection.execute(query, senders).fetchall()
+def stored_user_texts(store_url: str, senders: List[str]) -> Dict[str, List[str]]:
+    """The resident's messages of each conversation as the store (SQLite or PostgreSQL) keeps them, in order."""
+    query = sa.text(
+        "SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id IN :senders ORDER BY id"
+    ).bindparams(sa.bindparam("senders", expanding=True))
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(query, {"senders": senders}).fetchall()
+    finally:
+        engine.dispose()
     found: Dict[str, List[str]] = {sender: [] for sender in senders}
     for sender, data in rows:
         found[sender].append(json.loads(data).get("text"))
     return found
 
 
-def check_store(tracker_db: Path, senders: List[str]) -> Tuple[int, int]:
-    """Messages missing from the store, and conversations whose messages are out of order."""
-    stored = stored_messages(tracker_db, senders)
-    missing = sum(max(0, len(CONVERSATION) - len(texts)) for texts in stored.values())
-    disordered = sum(1 for texts in stored.values() if texts != CONVERSATION[: len(texts)])
+def lost_messages(stored: Dict[str, List[str]], expected: List[str]) -> Tuple[int, int]:
+    """Messages missing from the store, and conversations whose messages are not the expected ones in order."""
+    missing = sum(max(0, len(expected) - len(texts)) for texts in stored.values())
+    disordered = sum(1 for texts in stored.values() if texts != expected[: len(texts)])
     return missing, disordered
 
 
@@ -156,7 +160,8 @@ def main() -> None:
         before = memory(assistant.pids)
         sender_prefix = f"load-{uuid.uuid4().hex[:8]}-"  # the locustfile numbers its users from 0
         figures = run_locust(assistant.url, args.users, sender_prefix, Path(folder))
-        store = check_store(assistant.tracker_db, [f"{sender_prefix}{number}" for number in range(args.users)])
+        senders = [f"{sender_prefix}{number}" for number in range(args.users)]
+        store = lost_messages(stored_user_texts(f"sqlite:///{assistant.tracker_db}", senders), CONVERSATION)
         report(args.users, figures, store, before, memory(assistant.pids))
 
 

@@ -46,7 +46,7 @@ from assistant.runtime.model import ensure_model
 from assistant.runtime.production import Layout, Production, problems, start_production, wait_until_serving
 from assistant.runtime.servers import Ports
 from assistant.settings import DATABASE_URL, REDIS_URL, TEST_POSTGRES, VAR_DIR
-from benchmarks.load import CONVERSATION, LOCUSTFILE, locust, run_locust
+from benchmarks.load import CONVERSATION, LOCUSTFILE, locust, lost_messages, run_locust, stored_user_texts
 from benchmarks.servers import memory, running_assistant
 from municipalities.importer import build_directory
 
@@ -231,30 +231,6 @@ def locustfile_for(turns: int, folder: Path) -> Path:
     shutil.copy(LOCUSTFILE, copy)
     (folder / "load_conversation.json").write_text(json.dumps({"turns": conversation(turns)}), encoding="utf-8")
     return copy
-
-
-def stored_user_texts(store_url: str, senders: List[str]) -> Dict[str, List[str]]:
-    """The resident's messages of each conversation as the store keeps them, in order."""
-    query = sa.text(
-        "SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id IN :senders ORDER BY id"
-    ).bindparams(sa.bindparam("senders", expanding=True))
-    engine = sa.create_engine(store_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(query, {"senders": senders}).fetchall()
-    finally:
-        engine.dispose()
-    found: Dict[str, List[str]] = {sender: [] for sender in senders}
-    for sender, data in rows:
-        found[sender].append(json.loads(data).get("text"))
-    return found
-
-
-def lost_messages(stored: Dict[str, List[str]], expected: List[str]) -> Tuple[int, int]:
-    """Messages missing from the store, and conversations whose messages are not the expected ones in order."""
-    missing = sum(max(0, len(expected) - len(texts)) for texts in stored.values())
-    disordered = sum(1 for texts in stored.values() if texts != expected[: len(texts)])
-    return missing, disordered
 
 
 def warm_up(target: Target, texts: List[str]) -> None:

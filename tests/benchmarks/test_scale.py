@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.load import lost_messages
 from benchmarks.scale import (
     Run,
     StoreFigures,
     conversation,
     format_table,
     log_problems,
-    lost_messages,
     numbers,
     p95_at,
     parse_stat,
