@@ -16,10 +16,10 @@ from typing import Dict, List, Tuple
 
 import pytest
 import requests
-import sqlalchemy as sa
 
 from assistant.content.answers import message
 from assistant.helpdesk.handovers import HandoverStore
+from benchmarks.load import stored_user_texts as stored_texts
 from tests.support.cluster import Cluster, running_cluster
 from tests.support.handover import waiting_in_zutphen
 from tests.support.overrides import chats_always
@@ -68,16 +68,7 @@ def serving_replica(cluster: Cluster, sender: str, text: str) -> Tuple[int, str]
 
 
 def stored_user_texts(cluster: Cluster, sender: str) -> List[str]:
-    engine = sa.create_engine(cluster.postgres.url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' ORDER BY id"),
-                {"sender": sender},
-            )
-            return [json.loads(row[0])["text"] for row in rows]
-    finally:
-        engine.dispose()
+    return stored_texts(cluster.postgres.url, [sender])[sender]
 
 
 def test_each_conversation_stays_on_one_replica_and_both_replicas_work(cluster):
